@@ -1,0 +1,44 @@
+#include "common/thread_pool.h"
+
+#include <pthread.h>
+
+namespace serval {
+
+ThreadPool::ThreadPool(std::string name, int num_threads) : name_(std::move(name)) {
+  for (int i = 0; i < num_threads; ++i) {
+    threads_.emplace_back([this] { Run(); });
+    // Linux limits thread names to 15 characters.
+    pthread_setname_np(threads_.back().native_handle(), name_.substr(0, 15).c_str());
+  }
+}
+
+ThreadPool::~ThreadPool() {
+  {
+    absl::MutexLock lock(&mutex_);
+    stopping_ = true;
+  }
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void ThreadPool::Schedule(std::function<void()> work) {
+  absl::MutexLock lock(&mutex_);
+  queue_.push_back(std::move(work));
+}
+
+bool ThreadPool::HasWorkOrStopping() const { return stopping_ || !queue_.empty(); }
+
+void ThreadPool::Run() {
+  while (true) {
+    std::function<void()> work;
+    {
+      absl::MutexLock lock(&mutex_);
+      mutex_.Await(absl::Condition(this, &ThreadPool::HasWorkOrStopping));
+      if (queue_.empty()) return;  // stopping, and everything scheduled has run
+      work = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    work();
+  }
+}
+
+}  // namespace serval

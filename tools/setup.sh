@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Serval needs to build, test and run. Idempotent: installs only
+# what is missing. Runs apt-get as root, or through sudo otherwise.
+#
+#   tools/setup.sh           build, test and run
+#   tools/setup.sh --bench   also the benchmark peers (wrk, nginx, FastAPI + uvicorn)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache pkg-config make
+  libabsl-dev libboost-dev libsimdjson-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  libtorch-dev python3-torch
+  # Without an optimized BLAS, Debian's LibTorch falls back to the reference BLAS and linear
+  # layers run ~7x slower.
+  libopenblas0-pthread
+  curl
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(wrk nginx-light python3-fastapi python3-uvicorn util-linux procps)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+  sudo="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
