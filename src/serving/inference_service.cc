@@ -1,0 +1,109 @@
+#include "serving/inference_service.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "common/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+
+namespace serval {
+namespace {
+
+std::string InputNames(const Signature& signature) {
+  return absl::StrJoin(signature.inputs, ", ", [](std::string* out, const TensorSpec& spec) {
+    StrAppend(out, spec.name);
+  });
+}
+
+absl::Status CheckSignatureName(const Signature& signature, const std::string& requested) {
+  if (requested.empty() || requested == signature.name) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      StrCat("Serving signature name: \"", requested, "\" not found in signature def"));
+}
+
+}  // namespace
+
+absl::Status ValidateInputs(const Signature& signature, const NamedTensors& inputs) {
+  absl::flat_hash_set<std::string_view> seen;
+  for (const auto& [name, tensor] : inputs) {
+    const TensorSpec* spec = signature.FindInput(name);
+    if (spec == nullptr) {
+      return absl::InvalidArgumentError(StrCat("unknown input '", name,
+                                                     "'; the model takes: ", InputNames(signature)));
+    }
+    if (!seen.insert(name).second) {
+      return absl::InvalidArgumentError(StrCat("input '", name, "' is given twice"));
+    }
+    RETURN_IF_ERROR(CheckTensorMatchesSpec(*spec, tensor));
+  }
+  for (const TensorSpec& spec : signature.inputs) {
+    if (!seen.contains(spec.name)) {
+      return absl::InvalidArgumentError(StrCat("missing input '", spec.name,
+                                                     "'; the model takes: ", InputNames(signature)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<NamedTensors> SelectOutputs(const Signature& signature, NamedTensors outputs,
+                                           const std::vector<std::string>& filter) {
+  // Signature order first, then anything the signature does not declare.
+  auto rank = [&signature](const NamedTensor& output) {
+    const TensorSpec* spec = signature.FindOutput(output.first);
+    return spec == nullptr ? signature.outputs.size() : spec - signature.outputs.data();
+  };
+  std::stable_sort(outputs.begin(), outputs.end(),
+                   [&](const NamedTensor& a, const NamedTensor& b) { return rank(a) < rank(b); });
+  if (filter.empty()) return outputs;
+  absl::flat_hash_set<std::string_view> wanted;
+  for (const std::string& name : filter) {
+    bool exists = std::any_of(outputs.begin(), outputs.end(),
+                              [&](const NamedTensor& output) { return output.first == name; });
+    if (!exists) return absl::InvalidArgumentError(StrCat("unknown output '", name, "'"));
+    if (!wanted.insert(name).second) {
+      return absl::InvalidArgumentError(StrCat("output '", name, "' is requested twice"));
+    }
+  }
+  std::erase_if(outputs, [&](const NamedTensor& output) { return !wanted.contains(output.first); });
+  return outputs;
+}
+
+absl::StatusOr<std::shared_ptr<Servable>> InferenceService::Resolve(const ModelSpec& spec) const {
+  return manager_.routing_table()->Resolve(spec);
+}
+
+void InferenceService::Infer(std::shared_ptr<Servable> servable, InferenceRequest request,
+                             InferenceCallback done) const {
+  const Signature& signature = servable->signature();
+  absl::Status valid = CheckSignatureName(signature, request.model.signature_name);
+  if (valid.ok()) valid = ValidateInputs(signature, request.inputs);
+  if (!valid.ok()) {
+    done(std::move(valid));
+    return;
+  }
+  Servable& target = *servable;
+  target.Submit(std::move(request.inputs),
+                [servable = std::move(servable), filter = std::move(request.output_filter),
+                 done = std::move(done)](absl::StatusOr<NamedTensors> outputs) {
+                  if (!outputs.ok()) {
+                    done(outputs.status());
+                    return;
+                  }
+                  absl::StatusOr<NamedTensors> selected =
+                      SelectOutputs(servable->signature(), *std::move(outputs), filter);
+                  if (!selected.ok()) {
+                    done(selected.status());
+                    return;
+                  }
+                  done(InferenceResponse{servable->id().name, servable->id().version,
+                                         *std::move(selected)});
+                });
+}
+
+absl::StatusOr<std::vector<ServableVersionStatus>> InferenceService::GetModelStatus(
+    std::string_view model, std::optional<int64_t> version) const {
+  return manager_.GetModelStatus(model, version);
+}
+
+}  // namespace serval
