@@ -1,0 +1,108 @@
+#include "server/http/rest_router.h"
+
+#include "absl/strings/match.h"
+#include "common/str_cat.h"
+#include "core/status_codes.h"
+#include "protocol/tfs_json.h"
+#include "server/http/tfs_url.h"
+
+namespace serval {
+namespace {
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse ErrorResponse(const absl::Status& status) {
+  return JsonResponse(HttpStatusFromCode(status.code()), WriteTfsError(status));
+}
+
+HttpResponse Health(const InferenceService& service, std::string_view path) {
+  if (path == "/v2/health/live") return JsonResponse(200, R"({"live": true})");
+  if (service.IsReady()) return JsonResponse(200, R"({"ready": true})");
+  return JsonResponse(503, R"({"ready": false})");
+}
+
+HttpResponse ModelStatus(const InferenceService& service, const ModelSpec& model) {
+  // As TF Serving: a label in the URL is accepted, and all versions are listed.
+  auto versions = service.GetModelStatus(model.name, model.version);
+  if (!versions.ok()) return ErrorResponse(versions.status());
+  return JsonResponse(200, WriteTfsModelStatus(*versions));
+}
+
+HttpResponse ModelMetadata(const InferenceService& service, const ModelSpec& model) {
+  auto servable = service.Resolve(model);
+  if (!servable.ok()) return ErrorResponse(servable.status());
+  const ServableId& id = (*servable)->id();
+  return JsonResponse(200, WriteTfsModelMetadata(id.name, id.version, (*servable)->signature()));
+}
+
+void Predict(const InferenceService& service, ModelSpec model, std::string& body,
+             HttpResponder& respond) {
+  auto servable = service.Resolve(model);
+  if (!servable.ok()) return respond(ErrorResponse(servable.status()));
+  const Signature& signature = (*servable)->signature();
+  auto resolve_signature = [&signature](std::string_view name) -> absl::StatusOr<const Signature*> {
+    if (name.empty() || name == signature.name) return &signature;
+    return absl::InvalidArgumentError(
+        StrCat("Serving signature name: \"", name, "\" not found in signature def"));
+  };
+  auto parsed = ParseTfsPredictRequest(body, resolve_signature);
+  if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
+  const bool row_format = parsed->row_format;
+  InferenceRequest request{std::move(model), std::move(parsed->inputs), {}};
+  service.Infer(*std::move(servable), std::move(request),
+                [respond = std::move(respond), row_format](
+                    absl::StatusOr<InferenceResponse> response) {
+                  if (!response.ok()) return respond(ErrorResponse(response.status()));
+                  auto json = WriteTfsPredictResponse(response->outputs, row_format);
+                  if (!json.ok()) return respond(ErrorResponse(json.status()));
+                  respond(JsonResponse(200, *std::move(json)));
+                });
+}
+
+HttpResponse Unimplemented(const InferenceService& service, const ModelSpec& model,
+                           std::string_view verb) {
+  auto servable = service.Resolve(model);
+  if (!servable.ok()) return ErrorResponse(servable.status());
+  return ErrorResponse(absl::UnimplementedError(StrCat(
+      "model ", model.name, " has no ", verb, " signature; its signature '",
+      (*servable)->signature().name, "' serves :predict")));
+}
+
+}  // namespace
+
+void RestRouter::Handle(HttpRequest request, HttpResponder respond) const {
+  std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  if (absl::StartsWith(ToAbsl(path), "/v2/health/") && request.method == "GET") {
+    return respond(Health(service_, path));
+  }
+  if (!absl::StartsWithIgnoreCase(ToAbsl(path), "/v1/")) {
+    return respond(JsonResponse(404, WriteTfsError(absl::NotFoundError("Not Found"))));
+  }
+  std::optional<TfsUrl> url = ParseTfsUrl(request.method, request.target);
+  if (!url.has_value()) {
+    if (request.method == "GET" && absl::EqualsIgnoreCase(ToAbsl(path), "/v1/models")) {
+      return respond(ErrorResponse(absl::InvalidArgumentError("Missing model name in request.")));
+    }
+    return respond(ErrorResponse(absl::InvalidArgumentError(
+        StrCat("Malformed request: ", request.method, " ", request.target))));
+  }
+  switch (url->endpoint) {
+    case TfsEndpoint::kStatus:
+      return respond(ModelStatus(service_, url->model));
+    case TfsEndpoint::kMetadata:
+      return respond(ModelMetadata(service_, url->model));
+    case TfsEndpoint::kPredict:
+      return Predict(service_, std::move(url->model), request.body, respond);
+    case TfsEndpoint::kClassify:
+      return respond(Unimplemented(service_, url->model, "classify"));
+    case TfsEndpoint::kRegress:
+      return respond(Unimplemented(service_, url->model, "regress"));
+  }
+}
+
+}  // namespace serval
