@@ -1,0 +1,33 @@
+// The `serval` binary: dispatches to its subcommands.
+//
+//   serval serve --model_repository=DIR [flags]     serve every model in DIR
+//   serval serve --model_name=NAME --model_base_path=DIR [flags]   TF Serving style, one model
+//
+// For TF Serving compatibility, flags given without a subcommand mean `serve`.
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "main/serve_command.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: serval <command> [flags]\n\n"
+    "commands:\n"
+    "  serve    serve models over TF Serving's REST API (serval serve --help)\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "serve") return serval::RunServeCommand({args.begin() + 1, args.end()});
+  if (args[0].rfind("--", 0) == 0) return serval::RunServeCommand(args);
+  std::cerr << "serval: unknown command '" << args[0] << "'\n\n" << kUsage;
+  return 2;
+}

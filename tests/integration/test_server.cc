@@ -1,0 +1,55 @@
+#include "integration/test_server.h"
+
+#include <filesystem>
+
+#include "common/str_cat.h"
+#include "backends/torch/torch_backend.h"
+#include "common/check.h"
+#include "repository/model_repository.h"
+
+namespace serval {
+
+TestServer::TestServer(const std::string& repository, TestServerOptions options) {
+  CHECK(ConfigureTorchThreads(1).ok());
+  backends_.Register(CreateTorchBackend());
+  ServableManagerOptions manager_options;
+  manager_options.servable.max_queued_requests = options.max_queued_requests;
+  manager_ = std::make_unique<ServableManager>(backends_, manager_options);
+  auto models = ModelRepository::ForDirectory(repository).Scan();
+  CHECK(models.ok()) << models.status();
+  manager_->LoadModels(*std::move(models));
+  manager_->WaitUntilSettled();
+  service_ = std::make_unique<InferenceService>(*manager_);
+  router_ = std::make_unique<RestRouter>(*service_);
+  HttpServerOptions http_options;
+  http_options.address = "127.0.0.1";
+  http_options.port = 0;
+  http_options.num_io_threads = 2;
+  http_options.max_body_bytes = options.max_body_bytes;
+  auto http = HttpServer::Create(http_options, [this](HttpRequest request, HttpResponder respond) {
+    router_->Handle(std::move(request), std::move(respond));
+  });
+  CHECK(http.ok()) << http.status();
+  http_ = *std::move(http);
+}
+
+TestServer::~TestServer() { http_->Stop(); }
+
+void CopyExampleModel(const std::string& name, const TempDir& repository, std::string as) {
+  namespace fs = std::filesystem;
+  const fs::path source = fs::path(SERVAL_TEST_MODELS) / "examples" / name;
+  const fs::path target = fs::path(repository.path()) / (as.empty() ? name : as);
+  fs::create_directories(target);
+  fs::copy(source, target, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+void CopyTestModel(const std::string& name, const TempDir& repository, const std::string& model,
+                   int version) {
+  namespace fs = std::filesystem;
+  const fs::path target = fs::path(repository.path()) / model / StrCat(version);
+  fs::create_directories(target);
+  fs::copy_file(fs::path(SERVAL_TEST_MODELS) / "tests" / name / "model.pt", target / "model.pt",
+                fs::copy_options::overwrite_existing);
+}
+
+}  // namespace serval

@@ -1,0 +1,54 @@
+#ifndef SERVAL_INTEGRATION_TEST_SERVER_H_
+#define SERVAL_INTEGRATION_TEST_SERVER_H_
+
+// TestServer: the whole serving stack in-process (TorchScript backend, manager, inference
+// service, REST router, HTTP server on 127.0.0.1 port 0) over a model repository folder.
+//
+//   TempDir repository;
+//   CopyExampleModel("half_plus_two", repository);
+//   TestServer server(repository.path());
+//   HttpClient client(server.port());
+
+#include <memory>
+#include <string>
+
+#include "backend/backend_registry.h"
+#include "manager/servable_manager.h"
+#include "server/http/http_server.h"
+#include "server/http/rest_router.h"
+#include "serving/inference_service.h"
+#include "testing/temp_dir.h"
+
+namespace serval {
+
+struct TestServerOptions {
+  size_t max_body_bytes = size_t{64} << 20;
+  size_t max_queued_requests = 1024;
+};
+
+class TestServer {
+ public:
+  // Loads every model in `repository` (waiting until each loaded or failed) and starts serving.
+  explicit TestServer(const std::string& repository, TestServerOptions options = {});
+  ~TestServer();
+
+  int port() const { return http_->port(); }
+
+ private:
+  BackendRegistry backends_;
+  std::unique_ptr<ServableManager> manager_;
+  std::unique_ptr<InferenceService> service_;
+  std::unique_ptr<RestRouter> router_;
+  std::unique_ptr<HttpServer> http_;
+};
+
+// Copies bundled example model `name` (config.yaml and version 1) into `repository`/`as`.
+void CopyExampleModel(const std::string& name, const TempDir& repository, std::string as = "");
+
+// Writes test model `name`'s model.pt as `repository`/`model`/`version`/model.pt.
+void CopyTestModel(const std::string& name, const TempDir& repository, const std::string& model,
+                   int version = 1);
+
+}  // namespace serval
+
+#endif  // SERVAL_INTEGRATION_TEST_SERVER_H_
