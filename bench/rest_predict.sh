@@ -2,7 +2,7 @@
 # shellcheck disable=SC2317,SC2034  # functions run via traps and "${name}_cmd"; R_* via set -a
 # REST predict benchmark: Serval against two peers, in one run, alternating.
 #
-#   serval   build/src/serval serving examples/make_models.py's half_plus_two
+#   serval   build/serval serving examples/make_models.py's half_plus_two
 #   nginx    a fixed 200 JSON answer shaped like the predict response (the HTTP floor)
 #   fastapi  $SHARED/bench/peers/fastapi_server.py (FastAPI + uvicorn + TorchScript)
 #
@@ -25,7 +25,7 @@ DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
 CONNECTIONS=${CONNECTIONS:-32}
 SHARED=${SHARED:-$repo/../shared}
-SERVAL=${SERVAL:-build/src/serval}
+SERVAL=${SERVAL:-build/serval}
 OUT=${OUT:-bench/results/rest_predict.md}
 STRICT=${STRICT:-0}
 SERVER_CPU=0

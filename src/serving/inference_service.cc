@@ -16,13 +16,13 @@ std::string InputNames(const Signature& signature) {
   });
 }
 
-absl::Status CheckSignatureName(const Signature& signature, const std::string& requested) {
+}  // namespace
+
+absl::Status CheckSignatureName(const Signature& signature, std::string_view requested) {
   if (requested.empty() || requested == signature.name) return absl::OkStatus();
   return absl::InvalidArgumentError(
       StrCat("Serving signature name: \"", requested, "\" not found in signature def"));
 }
-
-}  // namespace
 
 absl::Status ValidateInputs(const Signature& signature, const NamedTensors& inputs) {
   absl::flat_hash_set<std::string_view> seen;

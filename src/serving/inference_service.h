@@ -48,6 +48,10 @@ class InferenceService {
   const ServableManager& manager_;
 };
 
+// OK when `requested` names `signature` or is empty (the default signature); otherwise
+// INVALID_ARGUMENT in TF Serving's words.
+absl::Status CheckSignatureName(const Signature& signature, std::string_view requested);
+
 // OK when `inputs` are exactly the signature's inputs, each with the declared dtype, rank and
 // fixed dimensions; otherwise INVALID_ARGUMENT naming the input.
 absl::Status ValidateInputs(const Signature& signature, const NamedTensors& inputs);

@@ -36,7 +36,12 @@ class TorchBackend : public Backend {
       return absl::InvalidArgumentError(
           StrCat("cannot load TorchScript model ", path, ": ", FirstLine(e.what())));
     }
-    auto model = TorchModel::Create(std::move(module), request.declared_signature);
+    absl::StatusOr<std::unique_ptr<TorchModel>> model;
+    try {
+      model = TorchModel::Create(std::move(module), request.declared_signature);
+    } catch (const std::exception& e) {
+      model = absl::InvalidArgumentError(StrCat("cannot read forward(): ", FirstLine(e.what())));
+    }
     if (!model.ok()) {
       return absl::Status(model.status().code(),
                           StrCat(path, ": ", model.status().message()));

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "common/str_cat.h"
+#include "common/status_macros.h"
 #include "core/status_codes.h"
 #include "protocol/tfs_json.h"
 #include "server/http/tfs_url.h"
@@ -46,13 +47,13 @@ void Predict(const InferenceService& service, ModelSpec model, std::string& body
   if (!servable.ok()) return respond(ErrorResponse(servable.status()));
   const Signature& signature = (*servable)->signature();
   auto resolve_signature = [&signature](std::string_view name) -> absl::StatusOr<const Signature*> {
-    if (name.empty() || name == signature.name) return &signature;
-    return absl::InvalidArgumentError(
-        StrCat("Serving signature name: \"", name, "\" not found in signature def"));
+    RETURN_IF_ERROR(CheckSignatureName(signature, name));
+    return &signature;
   };
   auto parsed = ParseTfsPredictRequest(body, resolve_signature);
   if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
   const bool row_format = parsed->row_format;
+  model.signature_name = std::move(parsed->signature_name);
   InferenceRequest request{std::move(model), std::move(parsed->inputs), {}};
   service.Infer(*std::move(servable), std::move(request),
                 [respond = std::move(respond), row_format](
