@@ -24,6 +24,13 @@ class DoubleSquare(torch.nn.Module):
         return {"double": x * 2, "square": x * x}
 
 
+class Identity(torch.nn.Module):
+    """Returns its input itself: the output shares the request's buffer."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x
+
+
 class TimesTwoInt(torch.nn.Module):
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         return ids * 2
@@ -65,6 +72,7 @@ def main(out):
     torch.manual_seed(0)
     save(out, "add_sub", AddSub())
     save(out, "double_square", DoubleSquare())
+    save(out, "identity", Identity())
     save(out, "times_two_int", TimesTwoInt())
     save(out, "needs_four_columns", NeedsFourColumns())
     save(out, "int_argument", IntArgument())

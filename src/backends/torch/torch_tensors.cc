@@ -70,9 +70,11 @@ absl::StatusOr<at::Tensor> ToTorch(const Tensor& tensor) {
     return absl::InvalidArgumentError("TorchScript models cannot take bytes (string) tensors");
   }
   std::vector<int64_t> sizes(tensor.shape().begin(), tensor.shape().end());
-  // from_blob never frees the memory; the caller keeps `tensor` alive for the call.
-  return torch::from_blob(const_cast<void*>(tensor.raw_data()), sizes,
-                          torch::TensorOptions().dtype(*type));
+  // The LibTorch tensor holds a reference to the buffer, so an output that aliases an input
+  // (a model that returns its argument, or a view of it) keeps the memory alive.
+  return torch::from_blob(
+      const_cast<void*>(tensor.raw_data()), sizes, [keep_alive = tensor](void*) {},
+      torch::TensorOptions().dtype(*type));
 }
 
 absl::StatusOr<Tensor> FromTorch(const at::Tensor& tensor) {

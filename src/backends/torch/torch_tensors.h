@@ -10,7 +10,7 @@
 
 namespace serval {
 
-// A LibTorch view of `tensor`'s buffer (no copy); `tensor` must outlive the view.
+// A LibTorch view of `tensor`'s buffer (no copy) that shares ownership of the buffer.
 // INVALID_ARGUMENT for bytes tensors, which LibTorch cannot hold.
 absl::StatusOr<at::Tensor> ToTorch(const Tensor& tensor);
 

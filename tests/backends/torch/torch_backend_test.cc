@@ -95,6 +95,18 @@ TEST_F(TorchBackendTest, DictOutputsAreNamedByKey) {
   EXPECT_FLOAT_EQ((*outputs)[1].second.data<float>()[1], 16.0f);
 }
 
+TEST_F(TorchBackendTest, AnOutputThatAliasesItsInputOutlivesTheInput) {
+  auto model = Load(VersionWith("identity"));
+  ASSERT_TRUE(model.ok()) << model.status();
+  absl::StatusOr<NamedTensors> outputs;
+  {
+    NamedTensors inputs = {{"x", Floats({3}, {1, 2, 3})}};
+    outputs = Run(**model, inputs);
+  }  // the request's own tensors are gone
+  ASSERT_TRUE(outputs.ok()) << outputs.status();
+  EXPECT_FLOAT_EQ((*outputs)[0].second.data<float>()[2], 3.0f);
+}
+
 TEST_F(TorchBackendTest, IntegerTensorsKeepTheirDtype) {
   auto model = Load(VersionWith("times_two_int"));
   ASSERT_TRUE(model.ok()) << model.status();
