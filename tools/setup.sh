@@ -8,6 +8,8 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build ccache pkg-config make
+  # clang only checks lock annotations (tools/check_thread_safety.sh); g++ builds.
+  clang
   libabsl-dev libboost-dev libsimdjson-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libtorch-dev python3-torch
   # Without an optimized BLAS, Debian's LibTorch falls back to the reference BLAS and linear
