@@ -15,7 +15,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "common/str_cat.h"
 #include "core/inference.h"
 #include "manager/servable.h"
 
@@ -37,8 +36,6 @@ class RoutingTable {
   // NOT_FOUND (in TF Serving's words) for an unknown model or version; INVALID_ARGUMENT for a
   // label, since no labels exist yet.
   absl::StatusOr<std::shared_ptr<Servable>> Resolve(const ModelSpec& spec) const;
-
-  bool HasModel(std::string_view name) const { return models_.contains(ToAbsl(name)); }
 
  private:
   absl::flat_hash_map<std::string, ModelRoute> models_;

@@ -6,12 +6,11 @@
 #include <torch/script.h>
 
 #include "common/str_cat.h"
+#include "backends/torch/torch_errors.h"
 #include "backends/torch/torch_model.h"
 
 namespace serval {
 namespace {
-
-std::string FirstLine(std::string_view text) { return std::string(text.substr(0, text.find('\n'))); }
 
 class TorchBackend : public Backend {
  public:

@@ -3,24 +3,12 @@
 #include <algorithm>
 
 #include "common/str_cat.h"
+#include "backends/torch/torch_errors.h"
 #include "backends/torch/torch_tensors.h"
 #include "common/status_macros.h"
 
 namespace serval {
 namespace {
-
-// The first line of a LibTorch error, without its C++ backtrace.
-std::string ErrorSummary(const c10::Error& error) {
-  std::string message = error.what_without_backtrace();
-  return message.substr(0, message.find('\n'));
-}
-
-// The last non-empty line of a TorchScript exception: the Python-style "RuntimeError: ..." line
-// that follows the interpreter's traceback.
-std::string LastLine(std::string_view text) {
-  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  return std::string(text.substr(text.rfind('\n') + 1));
-}
 
 std::string OutputName(const Signature& signature, size_t index) {
   if (index < signature.outputs.size()) return signature.outputs[index].name;
@@ -86,7 +74,7 @@ class TorchInstance : public ModelInstance {
       return NameOutputs(result, signature_);
     } catch (const c10::Error& error) {
       return absl::InvalidArgumentError(
-          StrCat("the model failed on this input: ", ErrorSummary(error)));
+          StrCat("the model failed on this input: ", FirstLine(error.what_without_backtrace())));
     } catch (const std::bad_alloc&) {
       return absl::ResourceExhaustedError("out of memory while running the model");
     } catch (const std::runtime_error& error) {  // raised by the script itself
