@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 files=$(find src -name '*.cc' -not -path 'src/backends/*' | sort)
 printf '%s\n' $files | xargs -P "$(nproc)" -I{} \
   clang++ -std=c++20 -fsyntax-only -Wthread-safety -Werror=thread-safety \
-    -Wno-unknown-warning-option -Isrc {}
+    -Wno-unknown-warning-option -Isrc -I"${BUILD_DIR:-build}/src/proto" {}
 echo "thread-safety: $(printf '%s\n' $files | wc -l) files checked"

@@ -11,6 +11,8 @@ packages=(
   # clang only checks lock annotations (tools/check_thread_safety.sh); g++ builds.
   clang
   libabsl-dev libboost-dev libsimdjson-dev libyaml-cpp-dev libgtest-dev libgmock-dev
+  # TF Serving's config files (--model_config_file) are protocol-buffer text; see proto/.
+  protobuf-compiler libprotobuf-dev
   libtorch-dev python3-torch
   # Without an optimized BLAS, Debian's LibTorch falls back to the reference BLAS and linear
   # layers run ~7x slower.
@@ -18,7 +20,7 @@ packages=(
   curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(wrk nginx-light python3-fastapi python3-uvicorn util-linux procps)
+  packages+=(wrk nginx-light python3-fastapi python3-uvicorn util-linux procps python3-torchvision)
 fi
 
 missing=()

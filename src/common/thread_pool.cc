@@ -1,12 +1,18 @@
 #include "common/thread_pool.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace serval {
 
-ThreadPool::ThreadPool(std::string name, int num_threads) : name_(std::move(name)) {
+ThreadPool::ThreadPool(std::string name, int num_threads, int niceness) : name_(std::move(name)) {
   for (int i = 0; i < num_threads; ++i) {
-    threads_.emplace_back([this] { Run(); });
+    threads_.emplace_back([this, niceness] {
+      // Linux keeps a nice value per thread; raising it needs no privilege.
+      if (niceness != 0) setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), niceness);
+      Run();
+    });
     // Linux limits thread names to 15 characters.
     pthread_setname_np(threads_.back().native_handle(), name_.substr(0, 15).c_str());
   }

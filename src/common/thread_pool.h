@@ -22,7 +22,9 @@ namespace serval {
 
 class ThreadPool {
  public:
-  ThreadPool(std::string name, int num_threads);
+  // `niceness` > 0 runs the threads at a lower CPU priority than the rest of the process (Linux
+  // nice values apply per thread), for background work such as model loads.
+  ThreadPool(std::string name, int num_threads, int niceness = 0);
   ~ThreadPool();
 
   ThreadPool(const ThreadPool&) = delete;

@@ -8,9 +8,11 @@
 #include "backend/backend_registry.h"
 #include "common/logging.h"
 #include "config/server_config.h"
+#include "main/model_sources.h"
 #include "manager/servable_manager.h"
-#include "repository/model_repository.h"
+#include "protocol/warmup_requests.h"
 #include "server/http/http_server.h"
+#include "server/http/management_router.h"
 #include "server/http/rest_router.h"
 #include "serving/inference_service.h"
 #ifdef SERVAL_WITH_TORCH
@@ -30,66 +32,126 @@ absl::Status RegisterBackends(const ServerConfig& config, BackendRegistry& regis
   return absl::OkStatus();
 }
 
-ModelRepository MakeRepository(const ServerConfig& config) {
-  if (!config.model_repository.empty()) return ModelRepository::ForDirectory(config.model_repository);
-  return ModelRepository::ForModel(config.model_name, config.model_base_path);
+ServableManagerOptions ManagerOptions(const ServerConfig& config) {
+  ServableManagerOptions options;
+  options.load_threads = config.num_load_threads;
+  options.load_thread_niceness = config.load_thread_niceness;
+  options.servable.num_instances = config.instances_per_model;
+  options.servable.max_queued_requests = config.max_queued_requests;
+  options.retry_initial_backoff = absl::Milliseconds(config.load_retry_initial_backoff_ms);
+  options.retry_max_backoff = absl::Milliseconds(config.load_retry_max_backoff_ms);
+  options.allow_labels_for_unavailable_versions =
+      config.allow_version_labels_for_unavailable_models;
+  options.enable_warmup = config.enable_model_warmup;
+  options.warmup_reader = ReadWarmupRequests;
+  return options;
 }
 
-// Blocks SIGINT and SIGTERM in this thread and every thread started after it, so that
-// WaitForStopSignal() receives them.
-sigset_t BlockStopSignals() {
-  // A parent may have left them ignored, and an ignored signal never reaches sigwait().
-  signal(SIGINT, SIG_DFL);
-  signal(SIGTERM, SIG_DFL);
+// Blocks SIGINT, SIGTERM and SIGHUP in this thread and every thread started after it, so that
+// only WaitForSignal() receives them.
+sigset_t BlockSignals() {
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) {
+    // A parent may have left them ignored, and an ignored signal never reaches sigwait().
+    ::signal(signal, SIG_DFL);
+    sigaddset(&signals, signal);
+  }
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signals;
 }
 
-int WaitForStopSignal(const sigset_t& signals) {
+int WaitForSignal(const sigset_t& signals) {
   int signal = 0;
   sigwait(&signals, &signal);
   return signal;
 }
 
+absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(const std::string& address, int port,
+                                                      const ServerConfig& config,
+                                                      HttpHandler handler) {
+  HttpServerOptions options;
+  options.address = address;
+  options.port = port;
+  options.num_io_threads = config.rest_api_num_threads;
+  options.max_body_bytes = config.max_request_body_bytes;
+  options.read_timeout = absl::Milliseconds(config.rest_api_timeout_ms);
+  return HttpServer::Create(options, std::move(handler));
+}
+
+// Graceful shutdown: refuse new connections, let the requests in flight finish (bounded), stop.
+void Drain(const std::vector<HttpServer*>& servers, absl::Duration timeout) {
+  for (HttpServer* server : servers) server->StopAccepting();
+  const absl::Time deadline = absl::Now() + timeout;
+  for (HttpServer* server : servers) {
+    if (server->in_flight() > 0) LogInfo("draining ", server->in_flight(), " requests");
+    if (!server->WaitForInFlight(std::max(absl::ZeroDuration(), deadline - absl::Now()))) {
+      LogWarning(server->in_flight(), " requests still in flight after ",
+                 absl::FormatDuration(timeout), "; stopping anyway");
+    }
+  }
+  for (HttpServer* server : servers) server->Stop();
+}
+
 int Serve(const ServerConfig& config) {
-  const sigset_t stop_signals = BlockStopSignals();
+  const sigset_t signals = BlockSignals();
   BackendRegistry backends;
   if (absl::Status status = RegisterBackends(config, backends); !status.ok()) {
     LogError(status.message());
     return 1;
   }
-  auto models = MakeRepository(config).Scan();
-  if (!models.ok()) {
-    LogError(models.status().message());
+  ServableManager manager(backends, ManagerOptions(config));
+  ModelSources sources(config, manager);
+  if (absl::Status status = sources.Start(); !status.ok()) {
+    LogError(status.message());
     return 1;
   }
-  ServableManager manager(backends, {.load_threads = 1,
-                                     .servable = {.num_instances = config.instances_per_model,
-                                                  .max_queued_requests = config.max_queued_requests}});
-  manager.LoadModels(*std::move(models));
+
   InferenceService service(manager);
-  RestRouter router(service);
-  HttpServerOptions http_options;
-  http_options.address = config.rest_api_address;
-  http_options.port = config.rest_api_port;
-  http_options.num_io_threads = config.rest_api_num_threads;
-  http_options.max_body_bytes = config.max_request_body_bytes;
-  http_options.read_timeout = absl::Milliseconds(config.rest_api_timeout_ms);
-  auto server = HttpServer::Create(http_options, [&router](HttpRequest request, HttpResponder respond) {
-    router.Handle(std::move(request), std::move(respond));
-  });
-  if (!server.ok()) {
-    LogError("cannot start the REST API: ", server.status().message());
+  RestRouter rest_router(service);
+  auto rest = StartHttp(config.rest_api_address, config.rest_api_port, config,
+                        [&rest_router](HttpRequest request, HttpResponder respond) {
+                          rest_router.Handle(std::move(request), std::move(respond));
+                        });
+  if (!rest.ok()) {
+    LogError("cannot start the REST API: ", rest.status().message());
     return 1;
   }
-  LogInfo("REST API listening on ", config.rest_api_address, ":", (*server)->port());
-  const int signal = WaitForStopSignal(stop_signals);
-  LogInfo("received signal ", signal, ", shutting down");
-  (*server)->Stop();
+  LogInfo("REST API listening on ", config.rest_api_address, ":", (*rest)->port());
+  std::vector<HttpServer*> servers = {rest->get()};
+
+  ManagementRouterOptions management_options;
+  management_options.bearer_token = config.management_token;
+  if (sources.HasConfigFile()) management_options.reload_config = [&] { return sources.ReloadConfig(); };
+  ManagementRouter management_router(manager, management_options);
+  std::unique_ptr<HttpServer> management;
+  if (config.management_port >= 0) {
+    auto started = StartHttp(config.management_address, config.management_port, config,
+                             [&management_router](HttpRequest request, HttpResponder respond) {
+                               management_router.Handle(std::move(request), std::move(respond));
+                             });
+    if (!started.ok()) {
+      LogError("cannot start the management API: ", started.status().message());
+      return 1;
+    }
+    management = *std::move(started);
+    LogInfo("management API listening on ", config.management_address, ":", management->port());
+    servers.push_back(management.get());
+  }
+
+  while (true) {
+    const int signal = WaitForSignal(signals);
+    if (signal != SIGHUP) {
+      LogInfo("received signal ", signal, ", shutting down");
+      break;
+    }
+    LogInfo("received SIGHUP, reloading the config");
+    absl::Status status = sources.HasConfigFile() ? sources.ReloadConfig() : absl::OkStatus();
+    if (!sources.HasConfigFile()) manager.PollOnce();
+    if (!status.ok()) LogError("config reload rejected, the running config stays: ", status.message());
+  }
+  Drain(servers, absl::Seconds(config.drain_timeout_seconds));
+  LogInfo("stopped serving; unloading models");
   return 0;
 }
 

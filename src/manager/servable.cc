@@ -45,6 +45,13 @@ void Servable::Submit(NamedTensors inputs, ExecuteCallback done) {
       " requests queued; try again later")));
 }
 
+absl::Status Servable::RunOnEveryInstance(const NamedTensors& inputs) {
+  for (const std::unique_ptr<ModelInstance>& instance : instances_) {
+    RETURN_IF_ERROR(instance->Execute(inputs).status());
+  }
+  return absl::OkStatus();
+}
+
 bool Servable::HasWorkOrStopping() const { return stopping_ || !queue_.empty(); }
 
 void Servable::RunInstance(ModelInstance& instance) {

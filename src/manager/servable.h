@@ -55,6 +55,10 @@ class Servable {
   // When the queue is full, `done` runs at once on the caller's thread with RESOURCE_EXHAUSTED.
   void Submit(NamedTensors inputs, ExecuteCallback done);
 
+  // Runs `inputs` on each instance in turn, on the calling thread. Only for warmup, before the
+  // servable takes traffic (an instance must never run two things at once).
+  absl::Status RunOnEveryInstance(const NamedTensors& inputs);
+
  private:
   struct Work {
     NamedTensors inputs;

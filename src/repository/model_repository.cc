@@ -92,4 +92,12 @@ absl::StatusOr<std::vector<ModelSource>> ModelRepository::Scan() const {
   return models;
 }
 
+std::vector<ModelSettings> DefaultModelSettings(const std::vector<ModelSource>& models) {
+  std::vector<ModelSettings> settings;
+  for (const ModelSource& model : models) {
+    settings.push_back({.name = model.name, .base_path = model.base_path});
+  }
+  return settings;
+}
+
 }  // namespace serval

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/model_settings.h"
 #include "repository/model_config.h"
 
 namespace serval {
@@ -50,6 +51,10 @@ class ModelRepository {
   std::string name_;  // empty for a directory of models
   std::string path_;
 };
+
+// Default settings for each model found (name and base path; latest version only), as served
+// with --model_repository.
+std::vector<ModelSettings> DefaultModelSettings(const std::vector<ModelSource>& models);
 
 // The complete version folders under one model's base path, ascending.
 absl::StatusOr<std::vector<VersionDir>> ListVersions(const std::string& base_path);

@@ -228,5 +228,12 @@ TEST_F(RestApiTest, ManyConcurrentClients) {
   EXPECT_EQ(ok, 8 * 25);
 }
 
+TEST_F(RestApiTest, PredictResponseNamesTheVersionThatAnswered) {
+  auto r = client_.Post("/v1/models/constant:predict", R"({"instances": [[0.0]]})");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->Header("x-serval-model-version"), "3");
+}
+
 }  // namespace
 }  // namespace serval

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -43,9 +44,9 @@ std::string ReadLog(const std::string& log) {
   return text.str();
 }
 
-// Waits for the "REST API listening on ...:PORT" log line; 0 if the server exits or never says.
-int WaitForPort(pid_t pid, const std::string& log) {
-  const std::regex listening("REST API listening on [^ ]*:([0-9]+)\n");
+// Waits for the "<what> listening on ...:PORT" log line; 0 if the server exits or never says.
+int WaitForPort(pid_t pid, const std::string& log, const std::string& what = "REST API") {
+  const std::regex listening(what + " listening on [^ ]*:([0-9]+)\n");
   for (int attempt = 0; attempt < 1200; ++attempt) {
     std::smatch match;
     const std::string contents = ReadLog(log);
@@ -82,7 +83,7 @@ TEST(SmokeTest, ServesTheExampleModelsAndStopsOnSigterm) {
   TempDir dir;
   const std::string log = dir.Join("serval.log");
   pid_t pid = StartServal({"serve", "--model_repository=" SERVAL_TEST_MODELS "/examples",
-                           "--rest_api_port=0", "--rest_api_address=127.0.0.1"},
+                           "--rest_api_port=0", "--rest_api_address=127.0.0.1", "--management_port=0"},
                           log);
   ASSERT_GT(pid, 0);
   KillOnExit guard{pid};
@@ -127,6 +128,106 @@ Finished RunToExit(const std::vector<std::string>& args) {
   if (WaitForExit(pid, exit_status)) finished.exit_code = WEXITSTATUS(exit_status);
   finished.log = ReadLog(log);
   return finished;
+}
+
+// Waits (up to a minute) until `done` holds.
+template <typename Done>
+bool Eventually(Done done) {
+  for (int i = 0; i < 1200; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::string ModelConfig(const std::vector<std::string>& models) {
+  std::string text = "model_config_list {\n";
+  for (const std::string& model : models) {
+    text += "  config { name: '" + model + "' base_path: '" SERVAL_TEST_MODELS "/examples/" +
+            model + "' model_platform: 'torchscript' }\n";
+  }
+  return text + "}\n";
+}
+
+bool Serves(HttpClient& client, const std::string& model) {
+  auto status = client.Get("/v1/models/" + model);
+  return status.ok() && status->status == 200 &&
+         status->body.find("AVAILABLE") != std::string::npos;
+}
+
+TEST(SmokeTest, SighupReloadsTheConfigAndABadOneIsRejected) {
+  TempDir dir;
+  const std::string log = dir.Join("serval.log");
+  const std::string config = dir.Join("models.config");
+  WriteText(config, ModelConfig({"half_plus_two"}));
+  pid_t pid = StartServal({"serve", "--model_config_file=" + config, "--rest_api_port=0",
+                           "--rest_api_address=127.0.0.1", "--management_port=-1"},
+                          log);
+  KillOnExit guard{pid};
+  int port = WaitForPort(pid, log);
+  ASSERT_GT(port, 0) << ReadLog(log);
+  HttpClient client(port);
+  ASSERT_TRUE(Eventually([&] { return Serves(client, "half_plus_two"); })) << ReadLog(log);
+
+  WriteText(config, "model_config_list { config { name: 'x' base_pth: '/x' } }\n");
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  ASSERT_TRUE(Eventually([&] { return ReadLog(log).find("config reload rejected") != std::string::npos; }));
+  EXPECT_THAT(ReadLog(log), HasSubstr("base_pth"));
+  EXPECT_TRUE(Serves(client, "half_plus_two"));
+
+  WriteText(config, ModelConfig({"mlp"}));
+  ASSERT_EQ(kill(pid, SIGHUP), 0);
+  ASSERT_TRUE(Eventually([&] { return Serves(client, "mlp"); })) << ReadLog(log);
+  // Models absent from the new config are unloaded.
+  ASSERT_TRUE(Eventually([&] { return !Serves(client, "half_plus_two"); })) << ReadLog(log);
+
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int exit_status = 0;
+  ASSERT_TRUE(WaitForExit(pid, exit_status));
+  EXPECT_EQ(WEXITSTATUS(exit_status), 0);
+}
+
+TEST(SmokeTest, SigtermFinishesTheRequestsInFlight) {
+  TempDir dir;
+  const std::string log = dir.Join("serval.log");
+  std::filesystem::create_directories(dir.Join("models/slow/1"));
+  std::filesystem::copy_file(SERVAL_TEST_MODELS "/tests/slow/model.pt",
+                             dir.Join("models/slow/1/model.pt"));
+  pid_t pid = StartServal({"serve", "--model_repository=" + dir.Join("models"),
+                           "--rest_api_port=0", "--rest_api_address=127.0.0.1",
+                           "--management_port=-1", "--intra_op_threads=1"},
+                          log);
+  KillOnExit guard{pid};
+  int port = WaitForPort(pid, log);
+  ASSERT_GT(port, 0) << ReadLog(log);
+  HttpClient client(port);
+  ASSERT_TRUE(Eventually([&] { return Serves(client, "slow"); })) << ReadLog(log);
+
+  // A request that computes for a few seconds; SIGTERM arrives while it runs.
+  absl::StatusOr<HttpResult> slow;
+  std::thread request([&] { slow = client.Post("/v1/models/slow:predict", R"({"instances": [[150.0]]})"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  request.join();
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  EXPECT_EQ(slow->status, 200) << slow->body;
+  EXPECT_THAT(slow->body, HasSubstr("150.0"));
+  int exit_status = 0;
+  ASSERT_TRUE(WaitForExit(pid, exit_status));
+  EXPECT_EQ(WEXITSTATUS(exit_status), 0);
+  EXPECT_THAT(ReadLog(log), HasSubstr("draining 1 requests"));
+}
+
+TEST(SmokeTest, ABadConfigFileNamesTheField) {
+  TempDir dir;
+  WriteText(dir.Join("serval.yaml"), "model_configs:\n  - name: m\n    path: /m\n    versoin: 3\n");
+  Finished finished = RunToExit({"serve", "--config=" + dir.Join("serval.yaml")});
+  EXPECT_EQ(finished.exit_code, 2);
+  EXPECT_THAT(finished.log, HasSubstr("versoin"));
 }
 
 TEST(SmokeTest, BadFlagsExplainThemselves) {

@@ -17,7 +17,7 @@ TestServer::TestServer(const std::string& repository, TestServerOptions options)
   manager_ = std::make_unique<ServableManager>(backends_, manager_options);
   auto models = ModelRepository::ForDirectory(repository).Scan();
   CHECK(models.ok()) << models.status();
-  manager_->LoadModels(*std::move(models));
+  CHECK(manager_->SetModels(DefaultModelSettings(*models)).ok());
   manager_->WaitUntilSettled();
   service_ = std::make_unique<InferenceService>(*manager_);
   router_ = std::make_unique<RestRouter>(*service_);
@@ -31,9 +31,21 @@ TestServer::TestServer(const std::string& repository, TestServerOptions options)
   });
   CHECK(http.ok()) << http.status();
   http_ = *std::move(http);
+  if (options.management) {
+    management_router_ = std::make_unique<ManagementRouter>(*manager_, ManagementRouterOptions());
+    auto management =
+        HttpServer::Create(http_options, [this](HttpRequest request, HttpResponder respond) {
+          management_router_->Handle(std::move(request), std::move(respond));
+        });
+    CHECK(management.ok()) << management.status();
+    management_http_ = *std::move(management);
+  }
 }
 
-TestServer::~TestServer() { http_->Stop(); }
+TestServer::~TestServer() {
+  if (management_http_ != nullptr) management_http_->Stop();
+  http_->Stop();
+}
 
 void CopyExampleModel(const std::string& name, const TempDir& repository, std::string as) {
   namespace fs = std::filesystem;

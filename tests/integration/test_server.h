@@ -15,6 +15,7 @@
 #include "backend/backend_registry.h"
 #include "manager/servable_manager.h"
 #include "server/http/http_server.h"
+#include "server/http/management_router.h"
 #include "server/http/rest_router.h"
 #include "serving/inference_service.h"
 #include "testing/temp_dir.h"
@@ -24,6 +25,8 @@ namespace serval {
 struct TestServerOptions {
   size_t max_body_bytes = size_t{64} << 20;
   size_t max_queued_requests = 1024;
+  // Also serve the management API on its own port.
+  bool management = false;
 };
 
 class TestServer {
@@ -33,6 +36,8 @@ class TestServer {
   ~TestServer();
 
   int port() const { return http_->port(); }
+  int management_port() const { return management_http_->port(); }
+  ServableManager& manager() { return *manager_; }
 
  private:
   BackendRegistry backends_;
@@ -40,6 +45,8 @@ class TestServer {
   std::unique_ptr<InferenceService> service_;
   std::unique_ptr<RestRouter> router_;
   std::unique_ptr<HttpServer> http_;
+  std::unique_ptr<ManagementRouter> management_router_;
+  std::unique_ptr<HttpServer> management_http_;
 };
 
 // Copies bundled example model `name` (config.yaml and version 1) into `repository`/`as`.

@@ -24,14 +24,15 @@ class ServableManagerTest : public ::testing::Test {
   void LoadRepository() {
     auto models = ModelRepository::ForDirectory(dir_.path()).Scan();
     ASSERT_TRUE(models.ok()) << models.status();
-    manager_.LoadModels(*std::move(models));
+    ASSERT_TRUE(manager_.SetModels(DefaultModelSettings(*models)).ok());
     manager_.WaitUntilSettled();
   }
 
   TempDir dir_;
   BackendRegistry backends_;
   testing::FakeBackend* backend_;
-  ServableManager manager_{backends_, {}};
+  ServableManagerOptions options_;
+  ServableManager manager_{backends_, options_};
 };
 
 TEST_F(ServableManagerTest, LoadsTheHighestVersion) {
@@ -113,9 +114,11 @@ TEST_F(ServableManagerTest, ResolveByVersionAndLabel) {
 }
 
 TEST_F(ServableManagerTest, ServableOutlivesTheManagerWhileARequestHoldsIt) {
-  auto manager = std::make_unique<ServableManager>(backends_, ServableManagerOptions{});
+  auto manager = std::make_unique<ServableManager>(backends_, options_);
   testing::WriteFakeModel(dir_.Join("m"), 1);
-  manager->LoadModels(*ModelRepository::ForDirectory(dir_.path()).Scan());
+  ASSERT_TRUE(
+      manager->SetModels(DefaultModelSettings(*ModelRepository::ForDirectory(dir_.path()).Scan()))
+          .ok());
   manager->WaitUntilSettled();
   std::shared_ptr<Servable> held = *manager->routing_table()->Resolve({.name = "m"});
   std::thread release([&held] {

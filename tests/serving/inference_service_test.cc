@@ -35,7 +35,10 @@ outputs:
     ServableManagerOptions options;
     options.servable.max_queued_requests = max_queued;
     manager_ = std::make_unique<ServableManager>(backends_, options);
-    manager_->LoadModels(*ModelRepository::ForDirectory(dir_.path()).Scan());
+    ASSERT_TRUE(manager_
+                    ->SetModels(DefaultModelSettings(
+                        *ModelRepository::ForDirectory(dir_.path()).Scan()))
+                    .ok());
     manager_->WaitUntilSettled();
     service_ = std::make_unique<InferenceService>(*manager_);
   }

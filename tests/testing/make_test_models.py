@@ -62,6 +62,19 @@ class Constant(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.full_like(x, self.value)
 
+class Slow(torch.nn.Module):
+    """Busy for a while: x.sum() rounds of a 512x512 product, to keep a request in flight."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = torch.randn(512, 512) / 512 ** 0.5  # keeps values away from slow denormals
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.ones(512, 512)
+        for _ in range(int(x.sum().item())):
+            y = torch.tanh(self.w @ y)
+        return x + y.sum() * 0
+
 
 def save(out, name, module):
     os.makedirs(os.path.join(out, name), exist_ok=True)
@@ -76,6 +89,7 @@ def main(out):
     save(out, "times_two_int", TimesTwoInt())
     save(out, "needs_four_columns", NeedsFourColumns())
     save(out, "int_argument", IntArgument())
+    save(out, "slow", Slow())
     for version in (1, 2, 3):
         save(out, "constant_%d" % version, Constant(float(version)))
     print("wrote test models to", out)

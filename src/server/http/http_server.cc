@@ -53,6 +53,8 @@ class HttpServer::Runtime {
   absl::Status Start(const HttpServerOptions& options, const tcp::endpoint& endpoint,
                      const http_internal::SessionConfig& config);
   int port() const { return port_; }
+  void StopAccepting();
+  http_internal::DrainState& drain() { return drain_; }
   void Stop();
 
  private:
@@ -60,8 +62,9 @@ class HttpServer::Runtime {
   void OnAccept(const std::shared_ptr<IoShard>& shard, boost::system::error_code ec,
                 http_internal::TcpSocket socket);
 
-  // Declared before the shards: sessions point at it, and it must outlive their threads.
+  // Declared before the shards: sessions point at these, and they must outlive their threads.
   const HttpHandler handler_;
+  http_internal::DrainState drain_;
   std::vector<std::shared_ptr<IoShard>> shards_;
   // On shards_[0]'s context, which the shard list keeps alive past these.
   std::unique_ptr<tcp::acceptor> acceptor_;
@@ -78,6 +81,7 @@ absl::Status HttpServer::Runtime::Start(const HttpServerOptions& options,
                                         const http_internal::SessionConfig& config) {
   http_internal::SessionConfig shard_config = config;
   shard_config.handler = &handler_;
+  shard_config.drain = &drain_;
   for (int i = 0; i < options.num_io_threads; ++i) {
     shards_.push_back(std::make_shared<IoShard>(shard_config));
   }
@@ -135,13 +139,15 @@ void HttpServer::Runtime::OnAccept(const std::shared_ptr<IoShard>& shard,
   Accept();
 }
 
-void HttpServer::Runtime::Stop() {
+void HttpServer::Runtime::StopAccepting() {
   if (threads_.empty()) return;  // Start failed before any thread ran
   for (const std::thread& thread : threads_) {
     CHECK(thread.get_id() != std::this_thread::get_id())
-        << "HttpServer::Stop called on one of its own I/O threads";
+        << "HttpServer::StopAccepting or Stop called on one of its own I/O threads";
   }
-  // 1. Stop accepting. Waiting here means no session start is posted to a shard after step 2.
+  drain_.StartDraining();
+  // Waiting here means that, once this returns, connecting fails and no session start is posted
+  // to a shard any more. Closing an already closed acceptor does nothing.
   std::promise<void> listener_closed;
   asio::post(shards_[0]->context(), [this, &listener_closed] {
     accepting_ = false;
@@ -151,6 +157,12 @@ void HttpServer::Runtime::Stop() {
     listener_closed.set_value();
   });
   listener_closed.get_future().wait();
+}
+
+void HttpServer::Runtime::Stop() {
+  if (threads_.empty()) return;  // Start failed before any thread ran
+  // 1. Stop accepting.
+  StopAccepting();
   // 2. Close every connection; each shard then refuses new ones.
   for (const auto& shard : shards_) {
     asio::post(shard->context(), [shard] { shard->CloseAllSessions(); });
@@ -195,6 +207,18 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(const HttpServerO
       options, tcp::endpoint(address, static_cast<uint16_t>(options.port)), config));
   server->port_ = server->runtime_->port();
   return server;
+}
+
+void HttpServer::StopAccepting() {
+  absl::MutexLock lock(&stop_mu_);
+  if (stopped_) return;  // the I/O threads are gone
+  runtime_->StopAccepting();
+}
+
+int HttpServer::in_flight() const { return runtime_->drain().in_flight(); }
+
+bool HttpServer::WaitForInFlight(absl::Duration timeout) const {
+  return runtime_->drain().WaitForZero(timeout);
 }
 
 void HttpServer::Stop() {

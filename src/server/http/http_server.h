@@ -13,6 +13,9 @@
 //                    }));
 //   LogInfo("listening on port ", server->port());
 //   ...
+//   // Graceful shutdown: refuse new connections, let the requests in flight finish.
+//   server->StopAccepting();
+//   if (!server->WaitForInFlight(absl::Seconds(30))) LogWarning(server->in_flight(), " cut off");
 //   server->Stop();  // or destroy it
 
 #include <cstddef>
@@ -48,8 +51,14 @@ struct HttpServerOptions {
 // written. Malformed requests get 400, oversized bodies 413, each closing the connection; a
 // request with "Expect: 100-continue" gets "100 Continue" before its body is read.
 //
-// Thread safety: port() and Stop() may be called from any thread except the server's own I/O
-// threads (so not from the handler). Responders stay safe to call after Stop() and after the
+// Draining: after StopAccepting() new connections are refused while open ones go on being
+// served; each of those closes after its next response ("Connection: close"), so keep-alive
+// clients reconnect elsewhere. An idle keep-alive connection stays open until its read timeout
+// or Stop(). in_flight() counts the requests handed to the handler whose response has not been
+// written yet.
+//
+// Thread safety: every method may be called from any thread; StopAccepting() and Stop() not from
+// the server's own I/O threads (so not from the handler). Responders stay safe to call after Stop() and after the
 // server is destroyed; they then do nothing.
 class HttpServer {
  public:
@@ -64,6 +73,19 @@ class HttpServer {
 
   // The bound port; differs from options.port when that was 0.
   int port() const { return port_; }
+
+  // Closes the listening socket and returns once it is closed: connecting then fails. Open
+  // connections keep working and close after their next response. Idempotent; a no-op after
+  // Stop().
+  void StopAccepting();
+
+  // Requests received and handed to the handler whose response has not been written yet (or
+  // whose connection closed first).
+  int in_flight() const;
+
+  // Blocks until in_flight() is 0 (true) or `timeout` passes (false). Does not stop new
+  // requests arriving on open connections; call StopAccepting() first to drain.
+  bool WaitForInFlight(absl::Duration timeout) const;
 
   // Closes the listener and every connection, and joins the I/O threads. Requests whose
   // handler has not answered yet get no response. Idempotent.

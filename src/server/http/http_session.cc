@@ -80,6 +80,22 @@ void AppendNumber(std::string& out, uint64_t number) {
 
 }  // namespace
 
+void DrainState::RequestEnded() {
+  if (in_flight_.fetch_sub(1) == 1) {
+    std::lock_guard<std::mutex> lock(idle_mu_);
+    idle_.notify_all();
+  }
+}
+
+bool DrainState::WaitForZero(absl::Duration timeout) {
+  // Far enough to mean "never" without overflowing the clock's arithmetic.
+  const absl::Duration bounded =
+      std::clamp(timeout, absl::ZeroDuration(), absl::Hours(24 * 365));
+  std::unique_lock<std::mutex> lock(idle_mu_);
+  return idle_.wait_for(lock, absl::ToChronoNanoseconds(bounded),
+                        [this] { return in_flight_.load() == 0; });
+}
+
 void IoShard::CloseDispatch() {
   dispatch_closed_.store(true);
   // Dispatch only enqueues or runs a short function, so this wait is brief.
@@ -128,6 +144,7 @@ void HttpSession::Respond(uint64_t sequence, HttpResponse response) {
 }
 
 void HttpSession::Abort() {
+  EndInFlight();
   state_ = State::kClosed;
   stream_.close();
   registry_index_ = kNotRegistered;
@@ -197,6 +214,8 @@ void HttpSession::OnReadError(beast::error_code ec) {
 
 void HttpSession::DeliverRequest() {
   state_ = State::kAwaitingResponse;
+  in_flight_ = true;
+  shard_.config().drain->RequestStarted();
   const uint64_t sequence = ++sequence_;
   auto message = parser_->release();
   HttpRequest request;
@@ -254,6 +273,8 @@ void HttpSession::Write(int status, std::string_view content_type,
     }
     AppendHeader(out, name, value);
   }
+  // A draining server sends clients elsewhere: the connection ends after this response.
+  if (shard_.config().drain->draining()) keep_alive_ = false;
   if (!keep_alive_) {
     response_header_.append("Connection: close\r\n");
   } else if (http10_) {
@@ -274,6 +295,7 @@ void HttpSession::Write(int status, std::string_view content_type,
 }
 
 void HttpSession::OnWrite(beast::error_code ec) {
+  EndInFlight();
   if (state_ == State::kClosed) return;
   if (ec) return Finish();
   if (fail_after_write_) return Linger();
@@ -313,11 +335,18 @@ void HttpSession::DiscardInput() {
 }
 
 void HttpSession::Finish() {
+  EndInFlight();
   if (state_ == State::kClosed) return;
   state_ = State::kClosed;
   stream_.close();
   // Held to the end of this function: the registry's reference may be the last one.
   std::shared_ptr<HttpSession> self = shard_.RemoveSession(*this);
+}
+
+void HttpSession::EndInFlight() {
+  if (!in_flight_) return;
+  in_flight_ = false;
+  shard_.config().drain->RequestEnded();
 }
 
 }  // namespace http_internal

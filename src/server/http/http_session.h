@@ -13,14 +13,18 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "absl/time/time.h"
 
 // GCC 12 reports -Wmaybe-uninitialized inside Beast's parser (a false positive on a
 // boost::optional) at some optimisation levels, despite these being system headers.
@@ -46,9 +50,37 @@ using TcpStream = boost::beast::basic_stream<boost::asio::ip::tcp,
                                              boost::asio::io_context::executor_type,
                                              boost::beast::unlimited_rate_policy>;
 
+// What HttpServer::StopAccepting, in_flight and WaitForInFlight read and write: the number of
+// requests handed to the handler whose response has not been written yet, and whether the server
+// is draining (each connection closes after its next response).
+//
+// Thread safety: every method may be called from any thread. The count is an atomic; the mutex
+// is taken only when it drops to zero, to wake WaitForZero. (std::mutex rather than absl::Mutex:
+// Debian's Abseil carries no ThreadSanitizer annotations, and the HTTP server stays TSan-clean.)
+class DrainState {
+ public:
+  void StartDraining() { draining_.store(true); }
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+
+  void RequestStarted() { in_flight_.fetch_add(1, std::memory_order_relaxed); }
+  void RequestEnded();
+  int in_flight() const { return in_flight_.load(); }
+
+  // True once in_flight() is 0, false when `timeout` passes first.
+  bool WaitForZero(absl::Duration timeout);
+
+ private:
+  std::atomic<bool> draining_{false};
+  std::atomic<int> in_flight_{0};
+  std::mutex idle_mu_;  // orders the last RequestEnded against a waiter going to sleep
+  std::condition_variable idle_;
+};
+
 struct SessionConfig {
   // Owned by HttpServer; called only on I/O threads, which HttpServer joins before it dies.
   const HttpHandler* handler = nullptr;
+  // Owned by HttpServer, like the handler.
+  DrainState* drain = nullptr;
   uint64_t max_body_bytes = 0;
   std::chrono::steady_clock::duration read_timeout{};
   std::chrono::steady_clock::duration write_timeout{};
@@ -142,6 +174,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DiscardInput();
   // Closes the connection and leaves the registry; idempotent.
   void Finish();
+  // The request handed to the handler has been answered, or never will be; idempotent.
+  void EndInFlight();
 
   IoShard& shard_;
   TcpStream stream_;
@@ -153,6 +187,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool http10_ = false;
   bool head_request_ = false;
   bool fail_after_write_ = false;  // the response in flight is an error: linger, then close
+  bool in_flight_ = false;  // counted in DrainState: delivered to the handler, not yet written
   std::string response_header_;  // reused across requests to avoid an allocation per response
   std::string response_body_;
   size_t registry_index_ = kNotRegistered;

@@ -61,7 +61,11 @@ void Predict(const InferenceService& service, ModelSpec model, std::string& body
                   if (!response.ok()) return respond(ErrorResponse(response.status()));
                   auto json = WriteTfsPredictResponse(response->outputs, row_format);
                   if (!json.ok()) return respond(ErrorResponse(json.status()));
-                  respond(JsonResponse(200, *std::move(json)));
+                  HttpResponse ok = JsonResponse(200, *std::move(json));
+                  // Which version answered: with labels and traffic splits the URL may not say.
+                  ok.extra_headers.emplace_back(kModelVersionHeader,
+                                                StrCat(response->model_version));
+                  respond(std::move(ok));
                 });
 }
 

@@ -8,6 +8,9 @@
 //   /v2/health/live|ready KServe v2 health
 //   other /v1/ paths      400 "Malformed request"; anything else 404
 //
+// A successful predict response carries the header "X-Serval-Model-Version: <version>", naming
+// the version that answered (the URL may name a label, or no version at all).
+//
 // Predict bodies are decoded on the I/O thread; inference runs on the servable's executor and
 // the response is written from there, so the I/O thread never waits on a model.
 //
@@ -17,6 +20,8 @@
 #include "serving/inference_service.h"
 
 namespace serval {
+
+inline constexpr char kModelVersionHeader[] = "X-Serval-Model-Version";
 
 class RestRouter {
  public:

@@ -661,5 +661,97 @@ TEST(HttpServerTest, BadOptionsAreRejected) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Answers every request held in `store` with its index, from the test's thread.
+void AnswerAll(ResponderStore& store) {
+  int index = 0;
+  for (HttpResponder& responder : store.TakeAll()) responder(Reply(absl::StrCat("held ", index++)));
+}
+
+TEST(HttpServerTest, StopAcceptingRefusesNewConnectionsAndFinishesRequestsInFlight) {
+  ResponderStore store;
+  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
+    store.Add(std::move(responder));
+  });
+  ASSERT_NE(server, nullptr);
+  const int port = server->port();
+  RawConnection first(port);
+  RawConnection second(port);
+  ASSERT_TRUE(first.Send("GET /1 HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(second.Send("GET /2 HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(store.WaitForCount(2));
+  EXPECT_EQ(server->in_flight(), 2);
+
+  server->StopAccepting();
+  EXPECT_FALSE(RawConnection(port).connected());
+  EXPECT_FALSE(server->WaitForInFlight(absl::Milliseconds(20)));  // both still held
+  EXPECT_EQ(server->in_flight(), 2);
+
+  AnswerAll(store);
+  for (RawConnection* connection : {&first, &second}) {
+    const std::string response = connection->ReadResponse();
+    EXPECT_NE(response.find("200 OK"), std::string::npos) << response;
+    EXPECT_NE(response.find("held "), std::string::npos) << response;
+    // Draining: the client is told to reconnect elsewhere, and the connection closes.
+    EXPECT_NE(response.find("Connection: close\r\n"), std::string::npos) << response;
+    EXPECT_TRUE(connection->WaitForClose());
+  }
+  EXPECT_TRUE(server->WaitForInFlight(absl::Seconds(10)));
+  EXPECT_EQ(server->in_flight(), 0);
+}
+
+TEST(HttpServerTest, OpenKeepAliveConnectionIsServedOnceMoreWhileDraining) {
+  auto server = StartServer(LocalOptions(), Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.Send("GET /before HTTP/1.1\r\n\r\n"));
+  const std::string before = connection.ReadResponse();
+  EXPECT_NE(before.find("GET|/before||"), std::string::npos) << before;
+  EXPECT_EQ(before.find("Connection: close"), std::string::npos) << before;
+
+  server->StopAccepting();
+  ASSERT_TRUE(connection.Send("GET /after HTTP/1.1\r\n\r\n"));
+  const std::string after = connection.ReadResponse();
+  EXPECT_NE(after.find("GET|/after||"), std::string::npos) << after;
+  EXPECT_NE(after.find("Connection: close\r\n"), std::string::npos) << after;
+  EXPECT_TRUE(connection.WaitForClose());
+}
+
+TEST(HttpServerTest, WaitForInFlightReturnsOnceTheLastResponseIsWritten) {
+  ResponderStore store;
+  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
+    store.Add(std::move(responder));
+  });
+  ASSERT_NE(server, nullptr);
+  EXPECT_TRUE(server->WaitForInFlight(absl::ZeroDuration()));  // nothing received yet
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.Send("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
+  ASSERT_TRUE(store.WaitForCount(1));
+  server->StopAccepting();
+  // The response comes from another thread while this one waits.
+  std::thread answerer([&store] { AnswerAll(store); });
+  EXPECT_TRUE(server->WaitForInFlight(absl::Seconds(10)));
+  answerer.join();
+  EXPECT_EQ(server->in_flight(), 0);
+  EXPECT_NE(connection.ReadResponse().find("held 0"), std::string::npos);
+}
+
+TEST(HttpServerTest, RequestsCutOffByStopLeaveNothingInFlight) {
+  ResponderStore store;
+  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
+    store.Add(std::move(responder));
+  });
+  ASSERT_NE(server, nullptr);
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.Send("GET / HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(store.WaitForCount(1));
+  server->StopAccepting();
+  server->StopAccepting();  // idempotent
+  server->Stop();
+  EXPECT_EQ(server->in_flight(), 0);
+  EXPECT_TRUE(server->WaitForInFlight(absl::ZeroDuration()));
+  server->StopAccepting();  // a no-op after Stop
+  AnswerAll(store);
+}
+
 }  // namespace
 }  // namespace serval
