@@ -15,6 +15,7 @@
 #include "core/status_codes.h"
 #include "protocol/management_json.h"
 #include "protocol/tfs_json.h"
+#include "server/http/json_response.h"
 #include "server/http/tfs_url.h"
 
 namespace serval {
@@ -96,17 +97,6 @@ bool MatchPath(std::string_view pattern, const std::vector<std::string_view>& se
     (expected[i] == "{model}" ? call.model : call.label) = std::move(decoded);
   }
   return true;
-}
-
-HttpResponse JsonResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
-HttpResponse ErrorResponse(const absl::Status& status) {
-  return JsonResponse(HttpStatusFromCode(status.code()), WriteTfsError(status));
 }
 
 HttpResponse MethodNotAllowed(std::string_view method, std::string_view path,
@@ -231,7 +221,7 @@ bool ManagementRouter::Authorized(const HttpRequest& request) const {
 HttpResponse ManagementRouter::Execute(const Call& call) const {
   switch (call.action) {
     case Action::kListModels:
-      return management_internal::JsonResponse(
+      return JsonResponse(
           200, WriteManagedModelList(manager_.ListModels(), options_.clock->Now()));
     case Action::kGetModel:
       return DescribeModel(call.model);
@@ -243,7 +233,7 @@ HttpResponse ManagementRouter::Execute(const Call& call) const {
       return SetLabel(call);
     case Action::kRemoveLabel: {
       const absl::Status removed = manager_.RemoveLabel(call.model, call.label);
-      if (!removed.ok()) return management_internal::ErrorResponse(removed);
+      if (!removed.ok()) return ErrorResponse(removed);
       return DescribeModel(call.model);
     }
     case Action::kSetTraffic:
@@ -256,7 +246,7 @@ HttpResponse ManagementRouter::Execute(const Call& call) const {
     case Action::kRepositoryUnload:
       return ChangeRepositoryModel(call);
   }
-  return management_internal::ErrorResponse(absl::InternalError("unhandled management call"));
+  return ErrorResponse(absl::InternalError("unhandled management call"));
 }
 
 namespace {
@@ -287,55 +277,55 @@ absl::Status ChangeAndSettle(ServableManager& manager, Action action, const std:
 HttpResponse ManagementRouter::ChangeModel(const Call& call) const {
   const absl::Status settled =
       ChangeAndSettle(manager_, call.action, call.model, call.settle_timeout);
-  if (!settled.ok()) return management_internal::ErrorResponse(settled);
+  if (!settled.ok()) return ErrorResponse(settled);
   return DescribeModel(call.model);
 }
 
 HttpResponse ManagementRouter::ChangeRepositoryModel(const Call& call) const {
   const absl::Status settled =
       ChangeAndSettle(manager_, call.action, call.model, call.settle_timeout);
-  if (!settled.ok()) return management_internal::ErrorResponse(settled);
-  return management_internal::JsonResponse(200, "{}");
+  if (!settled.ok()) return ErrorResponse(settled);
+  return JsonResponse(200, "{}");
 }
 
 HttpResponse ManagementRouter::SetLabel(const Call& call) const {
   absl::StatusOr<LabelAssignment> assignment = ParseLabelAssignment(call.body);
-  if (!assignment.ok()) return management_internal::ErrorResponse(assignment.status());
+  if (!assignment.ok()) return ErrorResponse(assignment.status());
   const absl::Status set = manager_.SetLabel(call.model, call.label, assignment->version,
                                              assignment->allow_unavailable);
-  if (!set.ok()) return management_internal::ErrorResponse(set);
+  if (!set.ok()) return ErrorResponse(set);
   return DescribeModel(call.model);
 }
 
 HttpResponse ManagementRouter::SetTraffic(const Call& call) const {
   absl::StatusOr<std::map<std::string, int64_t>> weights = ParseTrafficWeights(call.body);
-  if (!weights.ok()) return management_internal::ErrorResponse(weights.status());
+  if (!weights.ok()) return ErrorResponse(weights.status());
   const absl::Status set = manager_.SetTraffic(call.model, *std::move(weights));
-  if (!set.ok()) return management_internal::ErrorResponse(set);
+  if (!set.ok()) return ErrorResponse(set);
   return DescribeModel(call.model);
 }
 
 HttpResponse ManagementRouter::ReloadConfig() const {
   if (!options_.reload_config) {
-    return management_internal::ErrorResponse(
+    return ErrorResponse(
         absl::UnimplementedError("no config file to reload"));
   }
   const absl::Status reloaded = options_.reload_config();
-  if (!reloaded.ok()) return management_internal::ErrorResponse(reloaded);
-  return management_internal::JsonResponse(200, R"({"status":"ok"})");
+  if (!reloaded.ok()) return ErrorResponse(reloaded);
+  return JsonResponse(200, R"({"status":"ok"})");
 }
 
 HttpResponse ManagementRouter::RepositoryIndex(const Call& call) const {
   absl::StatusOr<bool> ready_only = ParseRepositoryIndexReadyOnly(call.body);
-  if (!ready_only.ok()) return management_internal::ErrorResponse(ready_only.status());
-  return management_internal::JsonResponse(
+  if (!ready_only.ok()) return ErrorResponse(ready_only.status());
+  return JsonResponse(
       200, WriteRepositoryIndex(manager_.ListModels(), *ready_only));
 }
 
 HttpResponse ManagementRouter::DescribeModel(const std::string& model) const {
   absl::StatusOr<ModelInfo> info = manager_.GetModelInfo(model);
-  if (!info.ok()) return management_internal::ErrorResponse(info.status());
-  return management_internal::JsonResponse(200,
+  if (!info.ok()) return ErrorResponse(info.status());
+  return JsonResponse(200,
                                            WriteManagedModel(*info, options_.clock->Now()));
 }
 

@@ -5,21 +5,11 @@
 #include "common/status_macros.h"
 #include "core/status_codes.h"
 #include "protocol/tfs_json.h"
+#include "server/http/json_response.h"
 #include "server/http/tfs_url.h"
 
 namespace serval {
 namespace {
-
-HttpResponse JsonResponse(int status, std::string body) {
-  HttpResponse response;
-  response.status = status;
-  response.body = std::move(body);
-  return response;
-}
-
-HttpResponse ErrorResponse(const absl::Status& status) {
-  return JsonResponse(HttpStatusFromCode(status.code()), WriteTfsError(status));
-}
 
 HttpResponse Health(const InferenceService& service, std::string_view path) {
   if (path == "/v2/health/live") return JsonResponse(200, R"({"live": true})");

@@ -174,6 +174,13 @@ class ResponderStore {
   std::vector<HttpResponder> responders_;  // guarded by mu_
 };
 
+// A server that keeps every request's responder in `store` instead of answering.
+std::unique_ptr<HttpServer> StartHoldingServer(ResponderStore& store) {
+  return StartServer(LocalOptions(), [&store](HttpRequest, HttpResponder responder) {
+    store.Add(std::move(responder));
+  });
+}
+
 TEST(HttpServerTest, GetAndPostAreEchoed) {
   auto server = StartServer(LocalOptions(), Echo);
   ASSERT_NE(server, nullptr);
@@ -508,9 +515,7 @@ TEST(HttpServerTest, HeadRequestGetsNoBody) {
 
 TEST(HttpServerTest, ResponderCalledAfterStopIsANoOp) {
   ResponderStore store;
-  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
-    store.Add(std::move(responder));
-  });
+  auto server = StartHoldingServer(store);
   ASSERT_NE(server, nullptr);
   RawConnection connection(server->port());
   ASSERT_TRUE(connection.Send("GET / HTTP/1.1\r\n\r\n"));
@@ -523,9 +528,7 @@ TEST(HttpServerTest, ResponderCalledAfterStopIsANoOp) {
 
 TEST(HttpServerTest, ResponderCalledAfterTheServerIsDestroyedIsANoOp) {
   ResponderStore store;
-  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
-    store.Add(std::move(responder));
-  });
+  auto server = StartHoldingServer(store);
   ASSERT_NE(server, nullptr);
   std::vector<std::unique_ptr<RawConnection>> connections;
   for (int i = 0; i < 4; ++i) {
@@ -669,9 +672,7 @@ void AnswerAll(ResponderStore& store) {
 
 TEST(HttpServerTest, StopAcceptingRefusesNewConnectionsAndFinishesRequestsInFlight) {
   ResponderStore store;
-  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
-    store.Add(std::move(responder));
-  });
+  auto server = StartHoldingServer(store);
   ASSERT_NE(server, nullptr);
   const int port = server->port();
   RawConnection first(port);
@@ -718,9 +719,7 @@ TEST(HttpServerTest, OpenKeepAliveConnectionIsServedOnceMoreWhileDraining) {
 
 TEST(HttpServerTest, WaitForInFlightReturnsOnceTheLastResponseIsWritten) {
   ResponderStore store;
-  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
-    store.Add(std::move(responder));
-  });
+  auto server = StartHoldingServer(store);
   ASSERT_NE(server, nullptr);
   EXPECT_TRUE(server->WaitForInFlight(absl::ZeroDuration()));  // nothing received yet
   RawConnection connection(server->port());
@@ -737,9 +736,7 @@ TEST(HttpServerTest, WaitForInFlightReturnsOnceTheLastResponseIsWritten) {
 
 TEST(HttpServerTest, RequestsCutOffByStopLeaveNothingInFlight) {
   ResponderStore store;
-  auto server = StartServer(LocalOptions(), [&](HttpRequest, HttpResponder responder) {
-    store.Add(std::move(responder));
-  });
+  auto server = StartHoldingServer(store);
   ASSERT_NE(server, nullptr);
   RawConnection connection(server->port());
   ASSERT_TRUE(connection.Send("GET / HTTP/1.1\r\n\r\n"));
