@@ -4,6 +4,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "absl/synchronization/notification.h"
+
 namespace serval {
 
 ThreadPool::ThreadPool(std::string name, int num_threads, int niceness) : name_(std::move(name)) {
@@ -29,6 +31,17 @@ ThreadPool::~ThreadPool() {
 void ThreadPool::Schedule(std::function<void()> work) {
   absl::MutexLock lock(&mutex_);
   queue_.push_back(std::move(work));
+}
+
+std::thread ThreadPool::StartThread(std::function<void()> body) {
+  std::thread thread;
+  absl::Notification started;
+  Schedule([&] {
+    thread = std::thread(std::move(body));
+    started.Notify();
+  });
+  started.WaitForNotification();
+  return thread;
 }
 
 bool ThreadPool::HasWorkOrStopping() const { return stopping_ || !queue_.empty(); }

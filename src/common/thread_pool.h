@@ -32,6 +32,11 @@ class ThreadPool {
 
   void Schedule(std::function<void()> work);
 
+  // Starts a thread running `body` from one of this pool's threads and returns it, so that it
+  // inherits their scheduling attributes (the nice value) rather than the caller's. Blocks until
+  // it is started; must not be called from this pool's own threads.
+  std::thread StartThread(std::function<void()> body);
+
  private:
   void Run();
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);

@@ -71,9 +71,10 @@ absl::Status ValidateTraffic(const ModelSettings& settings) {
       return FieldError(settings, "traffic",
                         StrCat("label '", label, "' is not a label of the model"));
     }
-    if (weight < 0) {
+    if (weight < 0 || weight > kMaxTrafficWeight) {
       return FieldError(settings, "traffic",
-                        StrCat("weight of '", label, "' is ", weight, "; weights are >= 0"));
+                        StrCat("weight of '", label, "' is ", weight, "; weights are 0 to ",
+                               kMaxTrafficWeight));
     }
     total += weight;
   }

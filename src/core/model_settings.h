@@ -36,6 +36,9 @@ struct VersionPolicy {
   std::string DebugString() const;
 };
 
+// The largest traffic weight, so that sums never overflow.
+inline constexpr int64_t kMaxTrafficWeight = 1'000'000'000;
+
 struct ModelSettings {
   std::string name;
   std::string base_path;  // the folder of version folders
@@ -56,7 +59,7 @@ struct ModelSettings {
 
 // INVALID_ARGUMENT naming the field (as "models[name].field") for: an empty name or base path,
 // latest N < 1, an empty or repeated specific list, a non-positive version, an empty label name,
-// a traffic label that is not a label, a negative weight, weights that are all zero, a warmup
+// a traffic label that is not a label, a weight outside 0 to kMaxTrafficWeight, weights that are all zero, a warmup
 // batch size < 1, negative instances or limits, a device other than "", "cpu" or "cuda:N".
 absl::Status ValidateModelSettings(const ModelSettings& settings);
 

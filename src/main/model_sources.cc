@@ -86,7 +86,7 @@ absl::Status ModelSources::ReloadConfig() {
   absl::MutexLock lock(&reload_mutex_);
   last_config_text_ = ReadConfigText();
   ASSIGN_OR_RETURN(std::vector<ModelSettings> models, LoadModelsConfig(config_));
-  if (models.empty()) {
+  if (!config_.model_repository.empty()) {
     RETURN_IF_ERROR(ApplyRepository());
   } else {
     RETURN_IF_ERROR(manager_.SetModels(std::move(models)));

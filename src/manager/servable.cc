@@ -18,7 +18,10 @@ absl::StatusOr<std::unique_ptr<Servable>> Servable::Create(ServableId id,
   }
   for (const std::unique_ptr<ModelInstance>& instance : servable->instances_) {
     Servable* self = servable.get();
-    servable->executors_.emplace_back([self, &instance = *instance] { self->RunInstance(instance); });
+    std::function<void()> run = [self, &instance = *instance] { self->RunInstance(instance); };
+    servable->executors_.push_back(options.thread_starter != nullptr
+                                       ? options.thread_starter->StartThread(std::move(run))
+                                       : std::thread(std::move(run)));
     pthread_setname_np(servable->executors_.back().native_handle(), "executor");
   }
   return servable;

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "backend/backend.h"
+#include "common/thread_pool.h"
 
 namespace serval {
 
@@ -35,6 +36,9 @@ struct ServableOptions {
   std::string device = "cpu";
   // Requests waiting beyond this many are refused at once with RESOURCE_EXHAUSTED.
   size_t max_queued_requests = 1024;
+  // Starts the executor threads, so that they take its threads' priority rather than that of
+  // the (low-priority) load thread creating the servable; null: started directly.
+  ThreadPool* thread_starter = nullptr;
 };
 
 class Servable {

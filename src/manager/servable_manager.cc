@@ -36,6 +36,9 @@ struct ServableManager::ModelState {
   std::vector<VersionDir> on_disk;  // ascending
   std::map<int64_t, VersionState> versions;
   int busy = 0;  // loads and unloads in flight
+  // Disk reads run without the lock and may finish out of order; only a newer one applies.
+  uint64_t scans_started = 0;
+  uint64_t scan_applied = 0;
 };
 
 struct ServableManager::DiskView {
@@ -81,6 +84,7 @@ ServableManager::ServableManager(const BackendRegistry& backends,
     : backends_(backends),
       options_(options),
       routing_table_(std::make_shared<const RoutingTable>()),
+      thread_starter_(std::make_unique<ThreadPool>("thread-starter", 1)),
       load_pool_(std::make_unique<ThreadPool>("load", std::max(1, options_.load_threads),
                                             options_.load_thread_niceness)) {}
 
@@ -195,22 +199,31 @@ void ServableManager::ApplyDiskView(ModelState& model, DiskView disk) {
 }
 
 void ServableManager::Rescan(std::vector<std::string> names) {
-  std::vector<std::pair<std::string, std::string>> paths;  // name, base path
+  struct Scan {
+    std::string name;
+    std::string base_path;
+    uint64_t generation = 0;
+  };
+  std::vector<Scan> scans;
   {
     absl::MutexLock lock(&mutex_);
     for (const auto& [name, model] : models_) {
       if (model->removed) continue;
       if (names.empty() || std::find(names.begin(), names.end(), name) != names.end()) {
-        paths.emplace_back(name, model->settings.base_path);
+        scans.push_back({name, model->settings.base_path, ++model->scans_started});
       }
     }
   }
   std::vector<DiskView> views;
-  for (const auto& [name, base_path] : paths) views.push_back(ReadDisk(base_path));
+  for (const Scan& scan : scans) views.push_back(ReadDisk(scan.base_path));
   absl::MutexLock lock(&mutex_);
-  for (size_t i = 0; i < paths.size(); ++i) {
-    ModelState* model = FindModel(paths[i].first);
-    if (model == nullptr || model->settings.base_path != paths[i].second) continue;
+  for (size_t i = 0; i < scans.size(); ++i) {
+    ModelState* model = FindModel(scans[i].name);
+    if (model == nullptr || model->settings.base_path != scans[i].base_path ||
+        scans[i].generation <= model->scan_applied) {
+      continue;  // moved, gone, or a newer read has been applied already
+    }
+    model->scan_applied = scans[i].generation;
     ApplyDiskView(*model, std::move(views[i]));
   }
   ReconcileAll();
@@ -235,21 +248,19 @@ void ServableManager::Reconcile(ModelState& model) {
   for (int64_t version : aspired) {
     VersionState& state = model.versions[version];
     state.status.version = version;
+    const bool due = !state.next_retry.has_value() || now >= *state.next_retry;
     if (state.status.state == ServableState::kAvailable) {
       aspired_available = true;
+      // The model moved: a fresh copy from the new place replaces this one.
       const std::string path = PathOf(model.on_disk, version);
-      if (!state.loading && !path.empty() && path != state.path) {
-        state.path = path;  // the model moved: a fresh copy from the new place replaces this one
-        StartLoad(model, state);
+      if (!state.loading && due && !path.empty() && path != state.path) {
+        StartLoad(model, state, path);
       }
       continue;
     }
     const bool idle = state.status.state == ServableState::kStart ||
                       state.status.state == ServableState::kEnd;
-    if (!idle || state.loading) continue;
-    if (state.next_retry.has_value() && now < *state.next_retry) continue;
-    state.path = PathOf(model.on_disk, version);
-    StartLoad(model, state);
+    if (idle && !state.loading && due) StartLoad(model, state, PathOf(model.on_disk, version));
   }
   // Availability first: an old version goes only once a new one serves, or nothing is wanted.
   if (!aspired_available && !aspired.empty()) return;
@@ -286,17 +297,20 @@ void ServableManager::DropRemovedModels() {
   }
 }
 
-void ServableManager::StartLoad(ModelState& model, VersionState& version) {
+void ServableManager::StartLoad(ModelState& model, VersionState& version,
+                                const std::string& path) {
   version.loading = true;
   version.load_id = next_serial_++;
-  if (version.status.state != ServableState::kAvailable) {
+  const bool fresh_copy = version.status.state == ServableState::kAvailable;
+  if (!fresh_copy) {
     version.status.state = ServableState::kLoading;
     version.status.status = absl::OkStatus();
+    version.path = path;
   }
   ++model.busy;
   ++loads_in_progress_;
-  LoadTask task{model.settings.name, version.status.version, version.load_id, version.path,
-                model.config, model.settings};
+  LoadTask task{model.settings.name, version.status.version, version.load_id, path,
+                model.config, model.settings, fresh_copy};
   LogInfo("loading model ", task.model, " version ", task.version, " from ", task.path);
   load_pool_->Schedule([this, task = std::move(task)]() mutable { RunLoad(std::move(task)); });
 }
@@ -312,7 +326,17 @@ void ServableManager::StartUnload(ModelState& model, VersionState& version) {
 }
 
 void ServableManager::RunLoad(LoadTask task) {
-  LoadResult result = LoadAndWarm(task);
+  bool cancelled = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    cancelled = shutting_down_;
+  }
+  LoadResult result;
+  if (cancelled) {
+    result.servable = absl::CancelledError("the server is shutting down");
+  } else {
+    result = LoadAndWarm(task);
+  }
   FinishLoad(task, std::move(result));
 }
 
@@ -325,6 +349,7 @@ ServableManager::LoadResult ServableManager::LoadAndWarm(const LoadTask& task) {
     ModelLoadRequest request{task.model, task.path, task.config->signature};
     ASSIGN_OR_RETURN(std::unique_ptr<Model> model, backend->Load(request));
     ServableOptions servable_options = options_.servable;
+    servable_options.thread_starter = thread_starter_.get();
     if (task.settings.instances > 0) servable_options.num_instances = task.settings.instances;
     if (!task.settings.device.empty()) servable_options.device = task.settings.device;
     return Servable::Create({task.model, task.version}, std::move(model), servable_options);
@@ -379,7 +404,9 @@ void ServableManager::FinishLoad(const LoadTask& task, LoadResult result) {
   VersionState& version = *found;
   version.loading = false;
   --model->busy;
-  if (result.servable.ok()) {
+  if (task.fresh_copy && version.status.state != ServableState::kAvailable) {
+    // Unloaded while the copy loaded: the copy is not wanted any more.
+  } else if (result.servable.ok()) {
     LogInfo("model ", task.model, " version ", task.version, " is available (load ",
             absl::FormatDuration(result.load_time), ", warmup ",
             absl::FormatDuration(result.warmup_time), ")");
@@ -387,23 +414,25 @@ void ServableManager::FinishLoad(const LoadTask& task, LoadResult result) {
     version.servable = *std::move(result.servable);
     version.servable_serial = result.serial;
     version.status = {task.version, ServableState::kAvailable, absl::OkStatus()};
+    version.path = task.path;
     version.load_time = result.load_time;
     version.warmup_time = result.warmup_time;
     version.failed_attempts = 0;
     version.next_retry.reset();
     ApplyPendingLabels(*model);
-  } else if (version.status.state == ServableState::kAvailable) {
-    LogError("model ", task.model, " version ", task.version,
-             ": fresh copy failed to load, the loaded one keeps serving: ",
-             result.servable.status().message());
-    version.status.status = result.servable.status();
   } else {
     ++version.failed_attempts;
     const absl::Duration backoff = Backoff(version.failed_attempts);
     version.next_retry = options_.clock->Now() + backoff;
-    version.status = {task.version, ServableState::kEnd, result.servable.status()};
-    LogError("model ", task.model, " version ", task.version, " failed to load (attempt ",
+    if (task.fresh_copy) {
+      version.status.status = result.servable.status();  // the loaded copy keeps serving
+    } else {
+      version.status = {task.version, ServableState::kEnd, result.servable.status()};
+    }
+    LogError("model ", task.model, " version ", task.version,
+             task.fresh_copy ? ": a fresh copy" : "", " failed to load (attempt ",
              version.failed_attempts, ", next in ", absl::FormatDuration(backoff),
+             task.fresh_copy ? "; the loaded copy keeps serving" : "",
              "): ", result.servable.status().message());
   }
   Reconcile(*model);
@@ -515,9 +544,14 @@ absl::Status ServableManager::ReloadModel(std::string_view name) {
   absl::MutexLock lock(&mutex_);
   ModelState* model = FindModel(name);
   if (model == nullptr || !model->loaded) return absl::OkStatus();
+  const std::set<int64_t> aspired =
+      AspiredVersions(model->settings, model->pending_labels, model->on_disk);
   for (auto& [version, state] : model->versions) {
-    if (state.status.state == ServableState::kAvailable && !state.loading) {
-      StartLoad(*model, state);
+    // Versions kept only until a newer one serves are not worth a fresh copy.
+    if (state.status.state == ServableState::kAvailable && !state.loading &&
+        aspired.contains(version)) {
+      const std::string path = PathOf(model->on_disk, version);
+      StartLoad(*model, state, path.empty() ? state.path : path);
     }
   }
   return absl::OkStatus();
@@ -629,6 +663,13 @@ const ServableManager::ModelState* ServableManager::FindModel(std::string_view n
 bool ServableManager::IsSettled() const {
   absl::MutexLock lock(&mutex_);
   return loads_in_progress_ == 0;
+}
+
+bool ServableManager::IsReady() const {
+  if (ready_.load(std::memory_order_relaxed)) return true;
+  if (!IsSettled()) return false;
+  ready_.store(true, std::memory_order_relaxed);
+  return true;
 }
 
 void ServableManager::WaitUntilSettled() const {

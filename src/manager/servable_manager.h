@@ -132,6 +132,9 @@ class ServableManager {
 
   // True once every load started so far has finished (succeeded or failed).
   bool IsSettled() const;
+  // True once the models given at start have each loaded or failed, and from then on: a roll-out
+  // or a retry must not take a serving replica out of rotation.
+  bool IsReady() const;
   void WaitUntilSettled() const;
 
   // The current snapshot; never null.
@@ -159,6 +162,7 @@ class ServableManager {
     std::string path;
     absl::StatusOr<ModelConfig> config;
     ModelSettings settings;
+    bool fresh_copy = false;  // of a version that serves meanwhile
   };
 
   // A served model (not one removed and still unloading); nullptr if none.
@@ -177,7 +181,9 @@ class ServableManager {
   // Starts the loads and unloads that bring `model` to its aspired versions.
   void Reconcile(ModelState& model) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void ReconcileAll() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  void StartLoad(ModelState& model, VersionState& version) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Loads `version` from `path`: a first load, or a fresh copy of a version that is AVAILABLE.
+  void StartLoad(ModelState& model, VersionState& version, const std::string& path)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void StartUnload(ModelState& model, VersionState& version) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void ApplySettings(ModelState& model, ModelSettings settings)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -204,8 +210,11 @@ class ServableManager {
   int live_servables_ ABSL_GUARDED_BY(mutex_) = 0;
   uint64_t next_serial_ ABSL_GUARDED_BY(mutex_) = 1;
   bool shutting_down_ ABSL_GUARDED_BY(mutex_) = false;
+  mutable std::atomic<bool> ready_ = false;
 
   std::atomic<std::shared_ptr<const RoutingTable>> routing_table_;
+  // At normal priority: starts the executor threads of servables the load threads create.
+  std::unique_ptr<ThreadPool> thread_starter_;
   // Declared last: destroyed first, after the destructor has waited for every servable.
   std::unique_ptr<ThreadPool> load_pool_;
 };

@@ -41,8 +41,9 @@ class InferenceService {
   absl::StatusOr<std::vector<ServableVersionStatus>> GetModelStatus(
       std::string_view model, std::optional<int64_t> version) const;
 
-  // True once the models found at start-up have been loaded or have failed to load.
-  bool IsReady() const { return manager_.IsSettled(); }
+  // True once the models found at start-up have been loaded or have failed to load, and from then
+  // on (see ServableManager::IsReady).
+  bool IsReady() const { return manager_.IsReady(); }
 
  private:
   const ServableManager& manager_;

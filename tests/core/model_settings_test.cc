@@ -98,7 +98,11 @@ TEST(ValidateModelSettingsTest, Traffic) {
   EXPECT_EQ(ErrorOf(settings),
             "models[resnet].traffic: label 'canary' is not a label of the model");
   settings.traffic = {{"stable", -1}};
-  EXPECT_THAT(ErrorOf(settings), HasSubstr("weights are >= 0"));
+  EXPECT_THAT(ErrorOf(settings), HasSubstr("weights are 0 to 1000000000"));
+  settings.labels = {{"stable", 2}, {"canary", 3}};
+  settings.traffic = {{"stable", INT64_MAX}, {"canary", 1}};  // would overflow the sum
+  EXPECT_THAT(ErrorOf(settings), HasSubstr("weights are 0 to 1000000000"));
+  settings.labels = {{"stable", 2}};
   settings.traffic = {{"stable", 0}};
   EXPECT_THAT(ErrorOf(settings), HasSubstr("all zero"));
 }

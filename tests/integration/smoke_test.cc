@@ -207,15 +207,16 @@ TEST(SmokeTest, SigtermFinishesTheRequestsInFlight) {
   HttpClient client(port);
   ASSERT_TRUE(Eventually([&] { return Serves(client, "slow"); })) << ReadLog(log);
 
-  // A request that computes for a few seconds; SIGTERM arrives while it runs.
+  // A request that computes for seconds (several on a 2-core CI machine, about one on a fast
+  // one); SIGTERM arrives while it runs.
   absl::StatusOr<HttpResult> slow;
-  std::thread request([&] { slow = client.Post("/v1/models/slow:predict", R"({"instances": [[150.0]]})"); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::thread request([&] { slow = client.Post("/v1/models/slow:predict", R"({"instances": [[300.0]]})"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   request.join();
   ASSERT_TRUE(slow.ok()) << slow.status();
   EXPECT_EQ(slow->status, 200) << slow->body;
-  EXPECT_THAT(slow->body, HasSubstr("150.0"));
+  EXPECT_THAT(slow->body, HasSubstr("300.0"));
   int exit_status = 0;
   ASSERT_TRUE(WaitForExit(pid, exit_status));
   EXPECT_EQ(WEXITSTATUS(exit_status), 0);

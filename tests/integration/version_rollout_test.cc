@@ -57,14 +57,22 @@ class LoopingClients {
       });
     }
   }
+  ~LoopingClients() { Join(); }
+
   // Stops the clients and returns each one's answers.
   std::vector<std::vector<Answer>> Stop() {
-    stop_ = true;
-    for (std::thread& thread : threads_) thread.join();
+    Join();
     return std::move(answers_);
   }
 
  private:
+  void Join() {
+    stop_ = true;
+    for (std::thread& thread : threads_) {
+      if (thread.joinable()) thread.join();
+    }
+  }
+
   std::atomic<bool> stop_ = false;
   std::vector<std::vector<Answer>> answers_;
   std::vector<std::thread> threads_;

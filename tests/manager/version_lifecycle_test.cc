@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "manager/servable_manager.h"
@@ -63,6 +65,14 @@ class VersionLifecycleTest : public ::testing::Test {
     return servable.ok() ? (*servable)->id().version : -1;
   }
 
+  // Waits (at most a minute) until an execution, such as a warmup, waits at `gate`.
+  static void WaitForGate(testing::Gate& gate) {
+    for (int i = 0; i < 60000 && gate.waiting() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_GT(gate.waiting(), 0);
+  }
+
   void WriteVersion(int64_t version, bool corrupt = false) {
     testing::WriteFakeModel(dir_.Join("m"), version, corrupt);
   }
@@ -100,7 +110,7 @@ TEST_F(VersionLifecycleTest, NewVersionServesBeforeTheOldOneUnloads) {
   testing::Gate& gate = backend_->CloseGate();
   WriteVersion(2);
   manager_->PollOnce();
-  while (gate.waiting() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  WaitForGate(gate);
   EXPECT_THAT(Versions(ServableState::kLoading), ElementsAre(2));
   EXPECT_THAT(Versions(ServableState::kAvailable), ElementsAre(1));
   EXPECT_EQ(Answering(), 1);
@@ -257,6 +267,65 @@ TEST_F(VersionLifecycleTest, UnloadLoadAndReload) {
   Settle();
   EXPECT_EQ(Answering(), 1);
   EXPECT_EQ(manager_->UnloadModel("x").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(VersionLifecycleTest, UnloadWhileAFreshCopyLoadsSettles) {
+  WriteVersion(1);
+  Serve(Model());
+  testing::Gate& gate = backend_->CloseGate();
+  ASSERT_TRUE(manager_->ReloadModel("m").ok());  // the copy's warmup waits at the gate
+  WaitForGate(gate);
+  ASSERT_TRUE(manager_->UnloadModel("m").ok());
+  gate.Open();
+  Settle();
+  EXPECT_THAT(Versions(ServableState::kEnd), ElementsAre(1));
+  EXPECT_EQ(manager_->GetModelInfo("m")->versions[0].failed_attempts, 0);
+  EXPECT_EQ(Answering(), -1);
+  ASSERT_TRUE(manager_->LoadModel("m").ok());
+  Settle();
+  EXPECT_EQ(Answering(), 1);
+}
+
+TEST_F(VersionLifecycleTest, ReadyStaysTrueThroughLaterLoads) {
+  WriteVersion(1);
+  Serve(Model());
+  EXPECT_TRUE(manager_->IsReady());
+  testing::Gate& gate = backend_->CloseGate();
+  WriteVersion(2);
+  manager_->PollOnce();
+  WaitForGate(gate);
+  EXPECT_FALSE(manager_->IsSettled());
+  EXPECT_TRUE(manager_->IsReady());  // a roll-out keeps the replica in rotation
+  gate.Open();
+  Settle();
+}
+
+TEST_F(VersionLifecycleTest, ExecutorsRunAtNormalPriorityThoughLoadsRunNiced) {
+  ServableManagerOptions options;
+  options.load_thread_niceness = 10;
+  manager_ = std::make_unique<ServableManager>(backends_, options);
+  WriteVersion(1);
+  Serve(Model());
+  int executors = 0;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    std::ifstream stat_file(task.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+    // Field 19 is the nice value; fields are counted after the ")" that ends the name.
+    std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19; ++i) fields >> field;
+    if (name == "load") {
+      EXPECT_EQ(field, "10");
+    }
+    if (name == "executor") {
+      EXPECT_EQ(field, "0");
+      ++executors;
+    }
+  }
+  EXPECT_EQ(executors, 1);
 }
 
 TEST_F(VersionLifecycleTest, AFailedFreshCopyLeavesTheLoadedOneServing) {

@@ -60,6 +60,9 @@ absl::Status ConfigureTorchThreads(int intra_op_threads) {
   }
   try {
     at::set_num_threads(intra_op_threads);
+    // Start the intra-op workers now, from the main thread: threads inherit their creator's nice
+    // value, and the first parallel region could otherwise run on a (niced) load thread.
+    at::parallel_for(0, intra_op_threads, 1, [](int64_t, int64_t) {});
   } catch (const std::exception& e) {
     return absl::InternalError(StrCat("cannot set LibTorch threads: ", e.what()));
   }

@@ -79,8 +79,8 @@ class HttpServer {
   // Stop().
   void StopAccepting();
 
-  // Requests received and handed to the handler whose response has not been written yet (or
-  // whose connection closed first).
+  // Requests whose header has been read and whose response has not been written yet (nor their
+  // connection closed): bodies still uploading, requests at the handler, responses being sent.
   int in_flight() const;
 
   // Blocks until in_flight() is 0 (true) or `timeout` passes (false). Does not stop new

@@ -164,6 +164,8 @@ void HttpSession::ReadHeader() {
 void HttpSession::OnHeader(beast::error_code ec) {
   if (state_ == State::kClosed) return;
   if (ec) return OnReadError(ec);
+  // In flight from its header on, so that a drain waits for a body still being uploaded.
+  StartInFlight();
   const auto& request = parser_->get();
   keep_alive_ = request.keep_alive();
   http10_ = request.version() < 11;
@@ -214,8 +216,7 @@ void HttpSession::OnReadError(beast::error_code ec) {
 
 void HttpSession::DeliverRequest() {
   state_ = State::kAwaitingResponse;
-  in_flight_ = true;
-  shard_.config().drain->RequestStarted();
+  StartInFlight();
   const uint64_t sequence = ++sequence_;
   auto message = parser_->release();
   HttpRequest request;
@@ -341,6 +342,12 @@ void HttpSession::Finish() {
   stream_.close();
   // Held to the end of this function: the registry's reference may be the last one.
   std::shared_ptr<HttpSession> self = shard_.RemoveSession(*this);
+}
+
+void HttpSession::StartInFlight() {
+  if (in_flight_) return;
+  in_flight_ = true;
+  shard_.config().drain->RequestStarted();
 }
 
 void HttpSession::EndInFlight() {

@@ -174,7 +174,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void DiscardInput();
   // Closes the connection and leaves the registry; idempotent.
   void Finish();
-  // The request handed to the handler has been answered, or never will be; idempotent.
+  // A request's header has been read: it counts as in flight until EndInFlight; idempotent.
+  void StartInFlight();
+  // The request has been answered, or never will be; idempotent.
   void EndInFlight();
 
   IoShard& shard_;

@@ -272,6 +272,23 @@ absl::Status ChangeAndSettle(ServableManager& manager, Action action, const std:
   return manager.WaitUntilModelSettled(model, timeout);
 }
 
+// OK when some version of `model` is AVAILABLE; otherwise why not (the first load error found).
+absl::Status ServingStatus(const ServableManager& manager, const std::string& model) {
+  absl::StatusOr<ModelInfo> info = manager.GetModelInfo(model);
+  if (!info.ok()) return info.status();
+  absl::Status reason = absl::UnavailableError(StrCat("model ", model, " has no version to load"));
+  for (const VersionInfo& version : info->versions) {
+    if (version.status.state == ServableState::kAvailable) return absl::OkStatus();
+    if (!version.status.status.ok()) {
+      reason = absl::InvalidArgumentError(StrCat("failed to load model ", model, " version ",
+                                                 version.status.version, ": ",
+                                                 version.status.status.message()));
+    }
+  }
+  if (!info->source_status.ok()) reason = info->source_status;
+  return reason;
+}
+
 }  // namespace
 
 HttpResponse ManagementRouter::ChangeModel(const Call& call) const {
@@ -285,6 +302,12 @@ HttpResponse ManagementRouter::ChangeRepositoryModel(const Call& call) const {
   const absl::Status settled =
       ChangeAndSettle(manager_, call.action, call.model, call.settle_timeout);
   if (!settled.ok()) return ErrorResponse(settled);
+  if (call.action == Action::kRepositoryLoad) {
+    // As Triton: a load that leaves nothing serving is an error, with the reason.
+    if (absl::Status serving = ServingStatus(manager_, call.model); !serving.ok()) {
+      return ErrorResponse(serving);
+    }
+  }
   return JsonResponse(200, "{}");
 }
 

@@ -734,6 +734,22 @@ TEST(HttpServerTest, WaitForInFlightReturnsOnceTheLastResponseIsWritten) {
   EXPECT_NE(connection.ReadResponse().find("held 0"), std::string::npos);
 }
 
+TEST(HttpServerTest, ABodyStillUploadingCountsAsInFlight) {
+  auto server = StartServer(LocalOptions(), Echo);
+  ASSERT_NE(server, nullptr);
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.Send("POST /upload HTTP/1.1\r\nContent-Length: 6\r\n\r\nabc"));
+  for (int i = 0; i < 10000 && server->in_flight() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  server->StopAccepting();
+  EXPECT_EQ(server->in_flight(), 1);
+  EXPECT_FALSE(server->WaitForInFlight(absl::Milliseconds(10)));
+  ASSERT_TRUE(connection.Send("def"));
+  EXPECT_TRUE(server->WaitForInFlight(absl::Seconds(10)));
+  EXPECT_NE(connection.ReadResponse().find("abcdef"), std::string::npos);
+}
+
 TEST(HttpServerTest, RequestsCutOffByStopLeaveNothingInFlight) {
   ResponderStore store;
   auto server = StartHoldingServer(store);
