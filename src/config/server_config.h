@@ -31,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "core/batching_settings.h"
 #include "core/model_settings.h"
 
 namespace serval {
@@ -82,11 +83,12 @@ struct ServerConfig {
   int intra_op_threads = 0;  // 0: one per core
   int instances_per_model = 1;
   size_t max_queued_requests = 1024;
-  bool enable_batching = false;
-  // The text form of TF Serving's BatchingParameters (shared/docs/protocols.md 2.10), from
-  // --batching_parameters_file or the YAML's server_config.batching_parameters. Read here, used
-  // by the batching issue.
-  std::string batching_parameters;
+  // Dynamic batching, per servable: `enabled` from --enable_batching (or the YAML's
+  // enable_batching); the rest from --batching_parameters_file (TF Serving's text
+  // BatchingParameters, shared/docs/protocols.md 2.10) or the YAML's
+  // server_config.batching_parameters, validated (ValidateBatchingSettings); TF Serving's
+  // defaults when neither is given. A file given with --config replaces the YAML's parameters.
+  BatchingSettings batching;
 
   // --- Monitoring. ---
   std::string prometheus_endpoint = "/metrics";  // empty: no metrics endpoint

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "config/batching_parameters_file.h"
 #include "config/monitoring_config_file.h"
 #include "config/text_file.h"
 
@@ -102,8 +103,16 @@ absl::Status ReadManagementToken(const std::string& path, ServerConfig& config) 
   return absl::OkStatus();
 }
 
+absl::Status SetEnableBatching(std::string_view value, ServerConfig& config) {
+  ASSIGN_OR_RETURN(config.batching.enabled, ParseBoolean(value));
+  return absl::OkStatus();
+}
+
+// Replaces the batching parameters (from the YAML file, say) whole; --enable_batching stays.
 absl::Status ReadBatchingParameters(const std::string& path, ServerConfig& config) {
-  ASSIGN_OR_RETURN(config.batching_parameters, ReadTextFile(path));
+  ASSIGN_OR_RETURN(BatchingSettings settings, ReadBatchingParametersFile(path));
+  settings.enabled = config.batching.enabled;
+  config.batching = std::move(settings);
   return absl::OkStatus();
 }
 
@@ -198,10 +207,11 @@ std::vector<ServerFlag> MakeFlags() {
       NumberFlag("max_queued_requests",
                  "requests a version may queue before answering 429 (default: 1024)",
                  &ServerConfig::max_queued_requests, 1),
-      BooleanFlag("enable_batching", "batch requests together (default: false)",
-                  &ServerConfig::enable_batching),
+      {"enable_batching", Kind::kBoolean, "batch requests to a version together (default: false)",
+       SetEnableBatching},
       FileFlag("batching_parameters_file",
-               "TF Serving batching parameters file (text BatchingParameters)",
+               "TF Serving batching parameters file (text BatchingParameters); read and checked "
+               "even without --enable_batching (default: TF Serving's defaults)",
                ReadBatchingParameters),
       // Monitoring.
       {"prometheus_endpoint", Kind::kString,

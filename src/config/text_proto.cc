@@ -28,19 +28,32 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
   std::string first_error_;
 };
 
-}  // namespace
-
-absl::Status ParseTextProto(std::string_view text, std::string_view source_name,
-                            google::protobuf::Message& message) {
+absl::Status Parse(std::string_view text, std::string_view source_name,
+                   google::protobuf::Message& message,
+                   google::protobuf::TextFormat::ParseInfoTree* locations) {
   FirstErrorCollector errors(source_name);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&errors);
+  if (locations != nullptr) parser.WriteLocationsTo(locations);
   if (parser.ParseFromString(std::string(text), &message)) return absl::OkStatus();
   if (errors.first_error().empty()) {
     return absl::InvalidArgumentError(
         StrCat(source_name, ": not a valid text ", message.GetDescriptor()->full_name()));
   }
   return absl::InvalidArgumentError(errors.first_error());
+}
+
+}  // namespace
+
+absl::Status ParseTextProto(std::string_view text, std::string_view source_name,
+                            google::protobuf::Message& message) {
+  return Parse(text, source_name, message, nullptr);
+}
+
+absl::Status ParseTextProto(std::string_view text, std::string_view source_name,
+                            google::protobuf::Message& message,
+                            google::protobuf::TextFormat::ParseInfoTree& locations) {
+  return Parse(text, source_name, message, &locations);
 }
 
 }  // namespace serval

@@ -13,6 +13,7 @@
 // as repeated `{ key: .. value: .. }`. Thread safety: a pure function.
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/text_format.h>
 
 #include <string_view>
 
@@ -24,6 +25,13 @@ namespace serval {
 // is then partly filled.
 absl::Status ParseTextProto(std::string_view text, std::string_view source_name,
                             google::protobuf::Message& message);
+
+// The same, also recording in `locations` where each field was written (0-based lines and
+// columns), for errors found after parsing:
+//   locations.GetLocation(descriptor->FindFieldByName("max_batch_size"), 0).line
+absl::Status ParseTextProto(std::string_view text, std::string_view source_name,
+                            google::protobuf::Message& message,
+                            google::protobuf::TextFormat::ParseInfoTree& locations);
 
 }  // namespace serval
 

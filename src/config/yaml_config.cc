@@ -4,13 +4,14 @@
 
 #include <cctype>
 
-#include "absl/strings/escaping.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "config/batching_parameters_file.h"
 #include "config/server_flags.h"
 #include "config/text_file.h"
 #include "config/yaml_fields.h"
 #include "config/yaml_model_settings.h"
+#include "tensorflow_serving/servables/tensorflow/session_bundle_config.pb.h"
 
 namespace serval {
 namespace {
@@ -56,37 +57,66 @@ absl::Status ApplyFlag(std::string_view key, const YAML::Node& key_node, const Y
   return absl::OkStatus();
 }
 
-// batching_parameters as the text of TF Serving's BatchingParameters
-// (shared/docs/protocols.md 2.10).
-absl::StatusOr<std::string> BatchingParametersText(const YAML::Node& node, std::string_view path) {
+// The Int64Value field of BatchingParameters called `key`.
+google::protobuf::Int64Value* Int64Field(std::string_view key,
+                                         tensorflow::serving::BatchingParameters& proto) {
+  if (key == "max_batch_size") return proto.mutable_max_batch_size();
+  if (key == "batch_timeout_micros") return proto.mutable_batch_timeout_micros();
+  if (key == "max_enqueued_batches") return proto.mutable_max_enqueued_batches();
+  if (key == "num_batch_threads") return proto.mutable_num_batch_threads();
+  return proto.mutable_max_execution_batch_size();
+}
+
+// batching_parameters: the fields of TF Serving's BatchingParameters
+// (shared/docs/protocols.md 2.10) by name, plain values rather than wrapper messages.
+absl::StatusOr<tensorflow::serving::BatchingParameters> BatchingParametersMessage(
+    const YAML::Node& node, std::string_view path) {
   RETURN_IF_ERROR(CheckKeys(
       node, path,
       {"max_batch_size", "batch_timeout_micros", "max_enqueued_batches", "num_batch_threads",
        "max_execution_batch_size", "thread_pool_name", "enable_large_batch_splitting",
        "allowed_batch_sizes", "pad_variable_length_inputs"}));
-  std::string text;
+  tensorflow::serving::BatchingParameters proto;
   for (const auto& entry : node) {
     const std::string& key = entry.first.Scalar();
     const std::string key_path = StrCat(path, ".", key);
     if (key == "thread_pool_name") {
-      ASSIGN_OR_RETURN(std::string name, ReadString(entry.second, key_path));
-      StrAppend(&text, key, " { value: \"", absl::CEscape(name), "\" }\n");
+      ASSIGN_OR_RETURN(*proto.mutable_thread_pool_name()->mutable_value(),
+                       ReadString(entry.second, key_path));
     } else if (key == "enable_large_batch_splitting") {
       ASSIGN_OR_RETURN(bool value, ReadBoolean(entry.second, key_path));
-      StrAppend(&text, key, " { value: ", value ? "true" : "false", " }\n");
-    } else if (key == "pad_variable_length_inputs") {  // a plain bool, not a wrapper message
+      proto.mutable_enable_large_batch_splitting()->set_value(value);
+    } else if (key == "pad_variable_length_inputs") {
       ASSIGN_OR_RETURN(bool value, ReadBoolean(entry.second, key_path));
-      StrAppend(&text, key, ": ", value ? "true" : "false", "\n");
+      proto.set_pad_variable_length_inputs(value);
     } else if (key == "allowed_batch_sizes") {
       ASSIGN_OR_RETURN(std::vector<int64_t> sizes, ReadIntegerList(entry.second, key_path));
-      for (int64_t size : sizes) StrAppend(&text, key, ": ", size, "\n");
+      for (int64_t size : sizes) proto.add_allowed_batch_sizes(size);
     } else {
       ASSIGN_OR_RETURN(int64_t value, ReadInteger(entry.second, key_path));
-      if (value < 0) return YamlError(entry.second, key_path, "must be >= 0");
-      StrAppend(&text, key, " { value: ", value, " }\n");
+      Int64Field(key, proto)->set_value(value);
     }
   }
-  return text;
+  return proto;
+}
+
+// batching_parameters as BatchingSettings (its `enabled` left as it was), with the errors of
+// BatchingSettingsFromProto at the key they are about.
+absl::Status ApplyBatchingParameters(const YAML::Node& node, std::string_view path,
+                                     ServerConfig& config) {
+  ASSIGN_OR_RETURN(tensorflow::serving::BatchingParameters proto,
+                   BatchingParametersMessage(node, path));
+  absl::StatusOr<BatchingSettings> settings = BatchingSettingsFromProto(proto);
+  if (!settings.ok()) {
+    const BatchingParametersError error =
+        SplitBatchingParametersError(FromAbsl(settings.status().message()));
+    if (error.field.empty()) return YamlError(node, path, error.message);
+    const YAML::Node field = node[std::string(error.field)];
+    return YamlError(field ? field : node, StrCat(path, ".", error.field), error.message);
+  }
+  settings->enabled = config.batching.enabled;
+  config.batching = *std::move(settings);
+  return absl::OkStatus();
 }
 
 // server_config: flags by name, plus model_base_path (returned) and batching_parameters.
@@ -99,7 +129,7 @@ absl::StatusOr<std::string> ApplyServerSection(const YAML::Node& node, ServerCon
     if (key == "model_base_path") {
       ASSIGN_OR_RETURN(model_base_path, ReadString(entry.second, path));
     } else if (key == "batching_parameters") {
-      ASSIGN_OR_RETURN(config.batching_parameters, BatchingParametersText(entry.second, path));
+      RETURN_IF_ERROR(ApplyBatchingParameters(entry.second, path, config));
     } else {
       RETURN_IF_ERROR(ApplyFlag(key, entry.first, entry.second, path, config));
     }

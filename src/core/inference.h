@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "core/tensor.h"
 
 namespace serval {
@@ -34,6 +35,8 @@ struct InferenceRequest {
   NamedTensors inputs;
   // Names of the outputs to return; empty returns all of them.
   std::vector<std::string> output_filter;
+  // A request still queued at this time never runs; it is answered DEADLINE_EXCEEDED.
+  absl::Time deadline = absl::InfiniteFuture();
 };
 
 struct InferenceResponse {

@@ -2,6 +2,8 @@
 //
 //   serval serve --model_repository=DIR [flags]     serve every model in DIR
 //   serval serve --model_name=NAME --model_base_path=DIR [flags]   TF Serving style, one model
+//   serval bench --url=http://HOST:PORT --model=NAME --input_spec=SPEC [flags]   load a server
+//   serval bench --model_base_path=DIR --batch_sizes=1,8,32 [flags]   benchmark a model in process
 //
 // For TF Serving compatibility, flags given without a subcommand mean `serve`.
 
@@ -10,13 +12,15 @@
 #include <vector>
 
 #include "main/serve_command.h"
+#include "tools/bench_command.h"
 
 namespace {
 
 constexpr char kUsage[] =
     "usage: serval <command> [flags]\n\n"
     "commands:\n"
-    "  serve    serve models over TF Serving's REST API (serval serve --help)\n";
+    "  serve    serve models over TF Serving's REST API (serval serve --help)\n"
+    "  bench    measure throughput and latency of a server or a model (serval bench --help)\n";
 
 }  // namespace
 
@@ -27,6 +31,7 @@ int main(int argc, char** argv) {
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "serve") return serval::RunServeCommand({args.begin() + 1, args.end()});
+  if (args[0] == "bench") return serval::RunBenchCommand({args.begin() + 1, args.end()});
   if (args[0].rfind("--", 0) == 0) return serval::RunServeCommand(args);
   std::cerr << "serval: unknown command '" << args[0] << "'\n\n" << kUsage;
   return 2;

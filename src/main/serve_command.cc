@@ -10,6 +10,7 @@
 #include "config/server_config.h"
 #include "main/model_sources.h"
 #include "manager/servable_manager.h"
+#include "metrics/metrics_registry.h"
 #include "protocol/warmup_requests.h"
 #include "server/http/http_server.h"
 #include "server/http/management_router.h"
@@ -36,7 +37,13 @@ ServableManagerOptions ManagerOptions(const ServerConfig& config) {
   ServableManagerOptions options;
   options.load_threads = config.num_load_threads;
   options.load_thread_niceness = config.load_thread_niceness;
-  options.servable.num_instances = config.instances_per_model;
+  // With batching, each instance has one batch thread; num_batch_threads asks for at least that
+  // many instances.
+  options.servable.num_instances =
+      config.batching.enabled
+          ? std::max<int>(config.instances_per_model, config.batching.num_batch_threads)
+          : config.instances_per_model;
+  options.servable.batching = config.batching;
   options.servable.max_queued_requests = config.max_queued_requests;
   options.retry_initial_backoff = absl::Milliseconds(config.load_retry_initial_backoff_ms);
   options.retry_max_backoff = absl::Milliseconds(config.load_retry_max_backoff_ms);
@@ -100,15 +107,20 @@ int Serve(const ServerConfig& config) {
     LogError(status.message());
     return 1;
   }
-  ServableManager manager(backends, ManagerOptions(config));
+  MetricsRegistry metrics;
+  ServableManagerOptions manager_options = ManagerOptions(config);
+  manager_options.metrics = &metrics;
+  ServableManager manager(backends, manager_options);
   ModelSources sources(config, manager);
   if (absl::Status status = sources.Start(); !status.ok()) {
     LogError(status.message());
     return 1;
   }
 
-  InferenceService service(manager);
-  RestRouter rest_router(service);
+  InferenceService service(manager, &metrics);
+  RestRouter rest_router(service, config.prometheus_endpoint.empty() ? nullptr : &metrics,
+                         config.prometheus_endpoint,
+                         absl::Milliseconds(config.rest_api_timeout_ms));
   auto rest = StartHttp(config.rest_api_address, config.rest_api_port, config,
                         [&rest_router](HttpRequest request, HttpResponder respond) {
                           rest_router.Handle(std::move(request), std::move(respond));

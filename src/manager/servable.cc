@@ -16,18 +16,36 @@ absl::StatusOr<std::unique_ptr<Servable>> Servable::Create(ServableId id,
                      servable->model_->CreateInstance(options.device));
     servable->instances_.push_back(std::move(instance));
   }
-  for (const std::unique_ptr<ModelInstance>& instance : servable->instances_) {
-    Servable* self = servable.get();
-    std::function<void()> run = [self, &instance = *instance] { self->RunInstance(instance); };
-    servable->executors_.push_back(options.thread_starter != nullptr
-                                       ? options.thread_starter->StartThread(std::move(run))
-                                       : std::thread(std::move(run)));
-    pthread_setname_np(servable->executors_.back().native_handle(), "executor");
+  if (options.batching.enabled) {
+    servable->StartBatching();
+  } else {
+    servable->StartExecutors();
   }
   return servable;
 }
 
+std::thread Servable::StartThread(std::function<void()> body) const {
+  return options_.thread_starter != nullptr ? options_.thread_starter->StartThread(std::move(body))
+                                            : std::thread(std::move(body));
+}
+
+void Servable::StartExecutors() {
+  for (const std::unique_ptr<ModelInstance>& instance : instances_) {
+    executors_.push_back(StartThread([this, &instance = *instance] { RunInstance(instance); }));
+    pthread_setname_np(executors_.back().native_handle(), "executor");
+  }
+}
+
+void Servable::StartBatching() {
+  batch_scheduler_ = std::make_unique<BatchScheduler>(
+      options_.batching, static_cast<int>(instances_.size()),
+      [this](int thread, const NamedTensors& batch) { return instances_[thread]->Execute(batch); },
+      options_.observer.get(),
+      [this](std::function<void()> body) { return StartThread(std::move(body)); });
+}
+
 Servable::~Servable() {
+  batch_scheduler_.reset();  // runs what is queued, then joins its threads
   {
     absl::MutexLock lock(&mutex_);
     stopping_ = true;
@@ -35,11 +53,15 @@ Servable::~Servable() {
   for (std::thread& executor : executors_) executor.join();
 }
 
-void Servable::Submit(NamedTensors inputs, ExecuteCallback done) {
+void Servable::Submit(NamedTensors inputs, ExecuteCallback done, absl::Time deadline) {
+  if (batch_scheduler_ != nullptr) {
+    return batch_scheduler_->Submit(std::move(inputs), deadline, std::move(done));
+  }
   {
     absl::MutexLock lock(&mutex_);
     if (queue_.size() < options_.max_queued_requests) {
-      queue_.push_back({std::move(inputs), std::move(done)});
+      queue_.push_back({std::move(inputs), std::move(done), deadline, absl::Now()});
+      if (options_.observer != nullptr) options_.observer->OnEnqueued(1);
       return;
     }
   }
@@ -67,7 +89,15 @@ void Servable::RunInstance(ModelInstance& instance) {
       work = std::move(queue_.front());
       queue_.pop_front();
     }
-    work.done(instance.Execute(work.inputs));
+    const absl::Time start = absl::Now();
+    if (options_.observer != nullptr) options_.observer->OnDequeued(1, start - work.enqueued);
+    if (start >= work.deadline) {
+      work.done(absl::DeadlineExceededError("the request's deadline passed while it was queued"));
+      continue;
+    }
+    absl::StatusOr<NamedTensors> outputs = instance.Execute(work.inputs);
+    if (options_.observer != nullptr) options_.observer->OnBatch(1, 1, absl::Now() - start);
+    work.done(std::move(outputs));
   }
 }
 

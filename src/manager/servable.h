@@ -22,6 +22,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "backend/backend.h"
+#include "batching/batch_scheduler.h"
+#include "core/batching_settings.h"
 #include "common/thread_pool.h"
 
 namespace serval {
@@ -39,6 +41,11 @@ struct ServableOptions {
   // Starts the executor threads, so that they take its threads' priority rather than that of
   // the (low-priority) load thread creating the servable; null: started directly.
   ThreadPool* thread_starter = nullptr;
+  // When enabled, requests are gathered into batches, one batch thread per instance; otherwise
+  // each request runs alone on the next free instance.
+  BatchingSettings batching;
+  // Told about queueing and runs (batches of one without batching); may be null.
+  std::shared_ptr<BatchObserver> observer;
 };
 
 class Servable {
@@ -55,9 +62,12 @@ class Servable {
   const ServableId& id() const { return id_; }
   const Signature& signature() const { return model_->signature(); }
 
-  // Queues `inputs` for the next free instance; `done` runs on that instance's executor thread.
-  // When the queue is full, `done` runs at once on the caller's thread with RESOURCE_EXHAUSTED.
-  void Submit(NamedTensors inputs, ExecuteCallback done);
+  // Queues `inputs` for the next free instance (or the next batch); `done` runs on that
+  // instance's thread. When the queue is full, `done` runs at once on the caller's thread with
+  // RESOURCE_EXHAUSTED; a request still queued at `deadline` never runs and gets
+  // DEADLINE_EXCEEDED.
+  void Submit(NamedTensors inputs, ExecuteCallback done,
+              absl::Time deadline = absl::InfiniteFuture());
 
   // Runs `inputs` on each instance in turn, on the calling thread. Only for warmup, before the
   // servable takes traffic (an instance must never run two things at once).
@@ -67,11 +77,16 @@ class Servable {
   struct Work {
     NamedTensors inputs;
     ExecuteCallback done;
+    absl::Time deadline;
+    absl::Time enqueued;
   };
 
   Servable(ServableId id, std::unique_ptr<Model> model, const ServableOptions& options)
       : id_(std::move(id)), model_(std::move(model)), options_(options) {}
 
+  std::thread StartThread(std::function<void()> body) const;
+  void StartExecutors();
+  void StartBatching();
   void RunInstance(ModelInstance& instance);
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
@@ -80,6 +95,7 @@ class Servable {
   const ServableOptions options_;
   std::vector<std::unique_ptr<ModelInstance>> instances_;
   std::vector<std::thread> executors_;
+  std::unique_ptr<BatchScheduler> batch_scheduler_;  // when batching is enabled
 
   absl::Mutex mutex_;
   std::deque<Work> queue_ ABSL_GUARDED_BY(mutex_);

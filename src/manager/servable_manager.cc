@@ -8,6 +8,7 @@
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
+#include "manager/servable_metrics.h"
 #include "manager/warmup.h"
 
 namespace serval {
@@ -68,6 +69,31 @@ std::set<int64_t> AspiredVersions(const ModelSettings& settings,
   for (const auto& [label, version] : settings.labels) pin(version);
   for (const auto& [label, version] : pending_labels) pin(version);
   return aspired;
+}
+
+// The server's batching settings, with the model's own largest batch (its `batch_size`) if set.
+BatchingSettings BatchingFor(const ModelSettings& model, BatchingSettings batching) {
+  if (!batching.enabled || model.batch_size <= 0) return batching;
+  batching.max_batch_size = model.batch_size;
+  std::erase_if(batching.allowed_batch_sizes,
+                [&](int64_t size) { return size > model.batch_size; });
+  if (!batching.allowed_batch_sizes.empty() &&
+      batching.allowed_batch_sizes.back() != model.batch_size) {
+    batching.allowed_batch_sizes.push_back(model.batch_size);
+  }
+  return batching;
+}
+
+// The model's warmup batch sizes; without any, the batch sizes it will run at when batching pads
+// to allowed sizes, else 1.
+std::vector<int64_t> WarmupBatchSizes(const ModelSettings& model,
+                                      const BatchingSettings& batching) {
+  if (!model.warmup_batch_sizes.empty()) return model.warmup_batch_sizes;
+  const BatchingSettings effective = BatchingFor(model, batching);
+  if (effective.enabled && !effective.allowed_batch_sizes.empty()) {
+    return effective.allowed_batch_sizes;
+  }
+  return {1};
 }
 
 std::string PathOf(const std::vector<VersionDir>& on_disk, int64_t version) {
@@ -350,6 +376,11 @@ ServableManager::LoadResult ServableManager::LoadAndWarm(const LoadTask& task) {
     ASSIGN_OR_RETURN(std::unique_ptr<Model> model, backend->Load(request));
     ServableOptions servable_options = options_.servable;
     servable_options.thread_starter = thread_starter_.get();
+    servable_options.batching = BatchingFor(task.settings, options_.servable.batching);
+    if (options_.metrics != nullptr) {
+      servable_options.observer = std::make_shared<ServableMetrics>(
+          options_.metrics->ForModel(task.model, task.version));
+    }
     if (task.settings.instances > 0) servable_options.num_instances = task.settings.instances;
     if (!task.settings.device.empty()) servable_options.device = task.settings.device;
     return Servable::Create({task.model, task.version}, std::move(model), servable_options);
@@ -366,10 +397,11 @@ ServableManager::LoadResult ServableManager::LoadAndWarm(const LoadTask& task) {
       } else if (!requests->empty()) {
         warm = RunWarmupRequests(**servable, *requests);
       } else {
-        RunSynthesizedWarmup(**servable, task.settings.warmup_batch_sizes);
+        RunSynthesizedWarmup(**servable,
+                             WarmupBatchSizes(task.settings, options_.servable.batching));
       }
     } else {
-      RunSynthesizedWarmup(**servable, task.settings.warmup_batch_sizes);
+      RunSynthesizedWarmup(**servable, WarmupBatchSizes(task.settings, options_.servable.batching));
     }
     if (!warm.ok()) servable = warm;
   }

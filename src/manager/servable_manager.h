@@ -48,6 +48,7 @@
 #include "core/model_settings.h"
 #include "core/servable_state.h"
 #include "manager/routing_table.h"
+#include "metrics/metrics_registry.h"
 #include "manager/servable.h"
 #include "repository/model_repository.h"
 
@@ -72,6 +73,9 @@ struct ServableManagerOptions {
   bool allow_labels_for_unavailable_versions = false;
   bool enable_warmup = true;
   WarmupRequestReader warmup_reader;  // may be empty: synthesized inputs only
+  // Where each version's queueing, batch and compute metrics go; may be null. Must outlive the
+  // manager.
+  MetricsRegistry* metrics = nullptr;
 };
 
 class ServableManager {

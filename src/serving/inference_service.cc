@@ -1,6 +1,7 @@
 #include "serving/inference_service.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/container/flat_hash_set.h"
 #include "common/str_cat.h"
@@ -9,6 +10,14 @@
 
 namespace serval {
 namespace {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// Records one answered request; a no-op without metrics.
+void RecordRequest(ModelMetrics* metrics, SteadyTime start, absl::StatusCode outcome) {
+  if (metrics == nullptr) return;
+  metrics->RecordRequest(outcome, absl::FromChrono(std::chrono::steady_clock::now() - start));
+}
 
 std::string InputNames(const Signature& signature) {
   return absl::StrJoin(signature.inputs, ", ", [](std::string* out, const TensorSpec& spec) {
@@ -75,30 +84,39 @@ absl::StatusOr<std::shared_ptr<Servable>> InferenceService::Resolve(const ModelS
 
 void InferenceService::Infer(std::shared_ptr<Servable> servable, InferenceRequest request,
                              InferenceCallback done) const {
+  const SteadyTime start = std::chrono::steady_clock::now();
+  // Lock-free once the version has metrics: ForModel creates them on its first request only.
+  ModelMetrics* metrics = metrics_ == nullptr
+                              ? nullptr
+                              : &metrics_->ForModel(servable->id().name, servable->id().version);
   const Signature& signature = servable->signature();
   absl::Status valid = CheckSignatureName(signature, request.model.signature_name);
   if (valid.ok()) valid = ValidateInputs(signature, request.inputs);
   if (!valid.ok()) {
+    RecordRequest(metrics, start, valid.code());
     done(std::move(valid));
     return;
   }
   Servable& target = *servable;
   target.Submit(std::move(request.inputs),
                 [servable = std::move(servable), filter = std::move(request.output_filter),
-                 done = std::move(done)](absl::StatusOr<NamedTensors> outputs) {
+                 done = std::move(done), metrics, start](absl::StatusOr<NamedTensors> outputs) {
                   if (!outputs.ok()) {
+                    RecordRequest(metrics, start, outputs.status().code());
                     done(outputs.status());
                     return;
                   }
                   absl::StatusOr<NamedTensors> selected =
                       SelectOutputs(servable->signature(), *std::move(outputs), filter);
+                  RecordRequest(metrics, start, selected.status().code());
                   if (!selected.ok()) {
                     done(selected.status());
                     return;
                   }
                   done(InferenceResponse{servable->id().name, servable->id().version,
                                          *std::move(selected)});
-                });
+                },
+                request.deadline);
 }
 
 absl::StatusOr<std::vector<ServableVersionStatus>> InferenceService::GetModelStatus(

@@ -9,6 +9,10 @@
 // A front end resolves first, because decoding a body needs the signature (JSON carries no
 // dtypes), then decodes, then calls Infer() with the servable it resolved.
 //
+// With a MetricsRegistry, Infer() records every request it answers (validation failures
+// included) under the servable's model and version: its outcome and its end-to-end time, from
+// Infer() to the callback (see docs/metrics.md).
+//
 // Thread safety: all methods may be called from any thread; none blocks on inference.
 
 #include <memory>
@@ -20,13 +24,15 @@
 #include "core/servable_state.h"
 #include "manager/servable.h"
 #include "manager/servable_manager.h"
+#include "metrics/metrics_registry.h"
 
 namespace serval {
 
 class InferenceService {
  public:
-  // `manager` must outlive the service.
-  explicit InferenceService(const ServableManager& manager) : manager_(manager) {}
+  // `manager`, and `metrics` when given, must outlive the service. Null `metrics`: no metrics.
+  explicit InferenceService(const ServableManager& manager, MetricsRegistry* metrics = nullptr)
+      : manager_(manager), metrics_(metrics) {}
 
   // The servable that answers `spec`, from the current routing snapshot (no lock).
   absl::StatusOr<std::shared_ptr<Servable>> Resolve(const ModelSpec& spec) const;
@@ -47,6 +53,7 @@ class InferenceService {
 
  private:
   const ServableManager& manager_;
+  MetricsRegistry* const metrics_;
 };
 
 // OK when `requested` names `signature` or is empty (the default signature); otherwise

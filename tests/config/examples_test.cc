@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/str_cat.h"
+#include "config/batching_parameters_file.h"
 #include "config/model_config_file.h"
 #include "config/text_file.h"
 #include "config/yaml_config.h"
@@ -69,6 +70,32 @@ TEST(ExamplesTest, TheDocumentedModelConfigFile) {
   auto models = ParseModelConfigText(DocBlock("## TF Serving's model config file"), "doc");
   ASSERT_TRUE(models.ok()) << models.status();
   EXPECT_EQ(models->size(), 2u);
+}
+
+TEST(ExamplesTest, TheDocumentedBatchingParameters) {
+  auto file = ParseBatchingParameters(DocBlock("### The batching parameters file"), "doc");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->max_batch_size, 128);
+  EXPECT_EQ(file->max_enqueued_batches, 1000000);
+  EXPECT_EQ(file->num_batch_threads, 8);
+  // The YAML form says the same (with a model source added).
+  ServerConfig config;
+  absl::Status status = ApplyYamlConfig(
+      StrCat(DocBlock("The same in the YAML file:"), "  model_base_path: /models\n"), "doc",
+      config);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(config.batching.enabled);
+  EXPECT_EQ(config.batching.max_batch_size, file->max_batch_size);
+  EXPECT_EQ(config.batching.batch_timeout, file->batch_timeout);
+  EXPECT_EQ(config.batching.max_enqueued_batches, file->max_enqueued_batches);
+  EXPECT_EQ(config.batching.num_batch_threads, file->num_batch_threads);
+}
+
+TEST(ExamplesTest, ServalYamlBatching) {
+  ServerConfig config;
+  ASSERT_TRUE(ApplyYamlConfigFile(Example("serval.yaml"), config).ok());
+  EXPECT_FALSE(config.batching.enabled);
+  EXPECT_EQ(config.batching.max_batch_size, 32);
 }
 
 }  // namespace

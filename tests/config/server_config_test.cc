@@ -56,7 +56,10 @@ TEST(ServerConfigTest, SpaceSeparatedValuesAndDefaults) {
   EXPECT_EQ(config->management_port, 8502);
   EXPECT_EQ(config->management_token, "");
   EXPECT_EQ(config->drain_timeout_seconds, 30);
-  EXPECT_FALSE(config->enable_batching);
+  EXPECT_FALSE(config->batching.enabled);
+  EXPECT_EQ(config->batching.max_batch_size, 1000);
+  EXPECT_EQ(config->batching.max_enqueued_batches, 10);
+  EXPECT_EQ(config->batching.num_batch_threads, 0);
   EXPECT_EQ(config->prometheus_endpoint, "/metrics");
   EXPECT_EQ(config->log_level, "info");
 }
@@ -106,7 +109,7 @@ TEST(ServerConfigTest, BooleanFlags) {
       Parse({"--enable_batching", "--model_repository", "/a", "--enable_model_warmup=false",
              "--allow_version_labels_for_unavailable_models=true"});
   ASSERT_TRUE(config.ok()) << config.status();
-  EXPECT_TRUE(config->enable_batching);
+  EXPECT_TRUE(config->batching.enabled);
   EXPECT_FALSE(config->enable_model_warmup);
   EXPECT_TRUE(config->allow_version_labels_for_unavailable_models);
   EXPECT_THAT(ErrorOf({"--model_repository=/a", "--enable_batching=yes please"}),
@@ -163,7 +166,21 @@ TEST(ServerConfigTest, TfServingMonitoringAndBatchingFiles) {
                        StrCat("--batching_parameters_file=", dir.Join("batching.config"))});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->prometheus_endpoint, "/monitoring/prometheus/metrics");
-  EXPECT_EQ(config->batching_parameters, "max_batch_size { value: 128 }\n");
+  EXPECT_TRUE(config->batching.enabled);
+  EXPECT_EQ(config->batching.max_batch_size, 128);
+  EXPECT_EQ(config->batching.max_enqueued_batches, 10);  // TF Serving's default
+
+  // Read and checked without --enable_batching too.
+  WriteFile(dir.Join("bad_batching.config"),
+            "max_batch_size { value: 8 }\nallowed_batch_sizes: 4\n");
+  EXPECT_THAT(ErrorOf({"--model_repository=/a",
+                       StrCat("--batching_parameters_file=", dir.Join("bad_batching.config"))}),
+              HasSubstr(StrCat("--batching_parameters_file: ", dir.Join("bad_batching.config"),
+                               ":2:1: batching_parameters.allowed_batch_sizes: the last entry")));
+  EXPECT_EQ(Parse({"--model_repository=/a", StrCat("--batching_parameters_file=", dir.Join("no"))})
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
 
   WriteFile(dir.Join("off.config"), "prometheus_config { enable: false, path: \"/m\" }");
   EXPECT_EQ(
@@ -201,6 +218,7 @@ server_config:
   rest_api_port: 8601
   port: 8600
   enable_batching: true
+  batching_parameters: {max_batch_size: 64}
 monitoring:
   log_level: warning
 )");
@@ -210,7 +228,8 @@ monitoring:
   EXPECT_EQ(config->config_file, dir.Join("serval.yaml"));
   EXPECT_EQ(config->rest_api_port, 9001);  // the flag wins
   EXPECT_EQ(config->grpc_port, 8600);      // the file's
-  EXPECT_FALSE(config->enable_batching);
+  EXPECT_FALSE(config->batching.enabled);
+  EXPECT_EQ(config->batching.max_batch_size, 64);  // the file's
   EXPECT_EQ(config->log_level, "warning");
   ASSERT_EQ(config->models.size(), 1u);
   EXPECT_EQ(config->models[0].base_path, "/m/a");
@@ -231,6 +250,33 @@ TEST(ServerConfigTest, BadYamlNamesFileLineAndField) {
   EXPECT_THAT(
       ErrorOf({StrCat("--config=", dir.Join("serval.yaml"))}),
       HasSubstr(StrCat(dir.Join("serval.yaml"), ":2:25: model_configs[a].size: unknown key")));
+}
+
+TEST(ServerConfigTest, BatchingFileReplacesTheYamlParameters) {
+  TempDir dir;
+  WriteFile(dir.Join("serval.yaml"), R"(
+model_configs:
+  - {name: a, path: /m/a}
+server_config:
+  enable_batching: true
+  batching_parameters: {max_batch_size: 64, num_batch_threads: 2, allowed_batch_sizes: [32, 64]}
+)");
+  WriteFile(dir.Join("batching.config"), "batch_timeout_micros { value: 100 }\n");
+  auto config = Parse({"--config", dir.Join("serval.yaml"),
+                       StrCat("--batching_parameters_file=", dir.Join("batching.config"))});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->batching.enabled);  // the YAML's enable_batching stays
+  EXPECT_EQ(config->batching.max_batch_size, 1000);
+  EXPECT_EQ(config->batching.num_batch_threads, 0);
+  EXPECT_EQ(config->batching.batch_timeout, absl::Microseconds(100));
+  EXPECT_THAT(config->batching.allowed_batch_sizes, IsEmpty());
+
+  WriteFile(dir.Join("bad.yaml"),
+            "server_config:\n  model_base_path: /m\n  batching_parameters: {max_batch_size: 0}\n");
+  EXPECT_THAT(ErrorOf({"--config", dir.Join("bad.yaml")}),
+              HasSubstr(StrCat(dir.Join("bad.yaml"),
+                               ":3:41: server_config.batching_parameters.max_batch_size: must be "
+                               ">= 1")));
 }
 
 TEST(ServerConfigTest, HelpListsFlags) {

@@ -83,10 +83,11 @@ TEST(YamlConfigTest, TheSeedShape) {
 
   EXPECT_EQ(config.grpc_port, 8600);  // port and grpc_port both set it; the last wins
   EXPECT_EQ(config.rest_api_port, 8601);
-  EXPECT_TRUE(config.enable_batching);
-  EXPECT_EQ(config.batching_parameters,
-            "max_batch_size { value: 32 }\nbatch_timeout_micros { value: 1000 }\n"
-            "max_enqueued_batches { value: 100 }\nnum_batch_threads { value: 4 }\n");
+  EXPECT_TRUE(config.batching.enabled);
+  EXPECT_EQ(config.batching.max_batch_size, 32);
+  EXPECT_EQ(config.batching.batch_timeout, absl::Microseconds(1000));
+  EXPECT_EQ(config.batching.max_enqueued_batches, 100);
+  EXPECT_EQ(config.batching.num_batch_threads, 4);
   EXPECT_EQ(config.management_port, 8502);
   EXPECT_EQ(config.file_system_poll_wait_seconds, 5);
   EXPECT_EQ(config.prometheus_endpoint, "/prometheus");
@@ -254,14 +255,80 @@ TEST(YamlConfigTest, BatchingParametersOfEveryKind) {
 server_config:
   model_base_path: /m
   batching_parameters:
+    max_batch_size: 16
+    batch_timeout_micros: 250
+    max_enqueued_batches: 3
+    num_batch_threads: 0
     thread_pool_name: "pool"
     enable_large_batch_splitting: true
     allowed_batch_sizes: [8, 16]
-    pad_variable_length_inputs: false
+    pad_variable_length_inputs: true
+  enable_batching: true
 )");
-  EXPECT_EQ(config.batching_parameters,
-            "thread_pool_name { value: \"pool\" }\nenable_large_batch_splitting { value: true }\n"
-            "allowed_batch_sizes: 8\nallowed_batch_sizes: 16\npad_variable_length_inputs: false\n");
+  EXPECT_TRUE(config.batching.enabled);  // after batching_parameters, or before: the same
+  EXPECT_EQ(config.batching.max_batch_size, 16);
+  EXPECT_EQ(config.batching.batch_timeout, absl::Microseconds(250));
+  EXPECT_EQ(config.batching.max_enqueued_batches, 3);
+  EXPECT_EQ(config.batching.num_batch_threads, 0);
+  EXPECT_THAT(config.batching.allowed_batch_sizes, ElementsAre(8, 16));
+  EXPECT_TRUE(config.batching.pad_variable_length_inputs);
+  EXPECT_TRUE(config.batching.enable_large_batch_splitting);
+}
+
+TEST(YamlConfigTest, BatchingDefaults) {
+  const ServerConfig none = Apply("server_config:\n  model_base_path: /m\n");
+  EXPECT_FALSE(none.batching.enabled);
+  EXPECT_EQ(none.batching.max_batch_size, 1000);
+  EXPECT_EQ(none.batching.max_enqueued_batches, 10);
+  const ServerConfig some = Apply(
+      "server_config:\n  model_base_path: /m\n  enable_batching: true\n"
+      "  batching_parameters: {batch_timeout_micros: 5}\n");
+  EXPECT_TRUE(some.batching.enabled);
+  EXPECT_EQ(some.batching.max_batch_size, 1000);
+  EXPECT_EQ(some.batching.batch_timeout, absl::Microseconds(5));
+  EXPECT_EQ(some.batching.max_enqueued_batches, 10);
+  EXPECT_EQ(some.batching.num_batch_threads, 0);
+  const ServerConfig empty =
+      Apply("server_config:\n  model_base_path: /m\n  batching_parameters: {}\n");
+  EXPECT_EQ(empty.batching.max_batch_size, 1000);
+}
+
+TEST(YamlConfigTest, MaxExecutionBatchSizeWhenSplitting) {
+  const ServerConfig config = Apply(
+      "server_config:\n  model_base_path: /m\n  batching_parameters:\n"
+      "    {max_batch_size: 512, enable_large_batch_splitting: true, max_execution_batch_size: "
+      "32}\n");
+  EXPECT_EQ(config.batching.max_batch_size, 32);
+  EXPECT_TRUE(config.batching.enable_large_batch_splitting);
+}
+
+TEST(YamlConfigTest, BadBatchingParametersNameTheKey) {
+  const std::string head = "server_config:\n  model_base_path: /m\n  batching_parameters:\n";
+  EXPECT_EQ(ErrorOf(head + "    max_batch_size: 0\n"),
+            "serval.yaml:4:21: server_config.batching_parameters.max_batch_size: must be >= 1");
+  EXPECT_EQ(ErrorOf(head + "    num_batch_threads: -1\n"),
+            "serval.yaml:4:24: server_config.batching_parameters.num_batch_threads: must be >= 0");
+  EXPECT_THAT(ErrorOf(head + "    batch_timeout_micros: -5\n"),
+              HasSubstr("server_config.batching_parameters.batch_timeout_micros: must be >= 0"));
+  EXPECT_THAT(ErrorOf(head + "    max_enqueued_batches: 0\n"),
+              HasSubstr("server_config.batching_parameters.max_enqueued_batches: must be >= 1"));
+  EXPECT_THAT(
+      ErrorOf(head + "    max_execution_batch_size: 0\n"),
+      HasSubstr("server_config.batching_parameters.max_execution_batch_size: must be >= 1"));
+  EXPECT_EQ(ErrorOf(head + "    max_batch_size: 32\n    allowed_batch_sizes: [8, 16]\n"),
+            "serval.yaml:5:26: server_config.batching_parameters.allowed_batch_sizes: the last "
+            "entry (16) must equal max_batch_size (32)");
+  EXPECT_THAT(ErrorOf(head + "    max_batch_size: 32\n    allowed_batch_sizes: [32, 8, 32]\n"),
+              HasSubstr("server_config.batching_parameters.allowed_batch_sizes: must be positive "
+                        "and strictly increasing"));
+  EXPECT_THAT(ErrorOf(head + "    max_batch_size: many\n"),
+              HasSubstr("server_config.batching_parameters.max_batch_size: must be an integer"));
+  EXPECT_THAT(ErrorOf(head + "    allowed_batch_sizes: 8\n"),
+              HasSubstr("server_config.batching_parameters.allowed_batch_sizes: must be a list"));
+  EXPECT_THAT(ErrorOf(head + "    pad_variable_length_inputs: maybe\n"),
+              HasSubstr("server_config.batching_parameters.pad_variable_length_inputs: must be"));
+  EXPECT_THAT(ErrorOf("server_config:\n  model_base_path: /m\n  batching_parameters: [1]\n"),
+              HasSubstr("server_config.batching_parameters"));
 }
 
 }  // namespace

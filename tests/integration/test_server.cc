@@ -14,6 +14,8 @@ TestServer::TestServer(const std::string& repository, TestServerOptions options)
   backends_.Register(CreateTorchBackend());
   ServableManagerOptions manager_options;
   manager_options.servable.max_queued_requests = options.max_queued_requests;
+  manager_options.servable.batching = options.batching;
+  manager_options.servable.num_instances = options.instances;
   manager_ = std::make_unique<ServableManager>(backends_, manager_options);
   auto models = ModelRepository::ForDirectory(repository).Scan();
   CHECK(models.ok()) << models.status();

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "backend/backend_registry.h"
+#include "core/batching_settings.h"
 #include "manager/servable_manager.h"
 #include "server/http/http_server.h"
 #include "server/http/management_router.h"
@@ -27,6 +28,8 @@ struct TestServerOptions {
   size_t max_queued_requests = 1024;
   // Also serve the management API on its own port.
   bool management = false;
+  BatchingSettings batching;  // off unless enabled
+  int instances = 1;
 };
 
 class TestServer {

@@ -1,9 +1,11 @@
 #include "server/http/rest_router.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "common/str_cat.h"
 #include "common/status_macros.h"
 #include "core/status_codes.h"
+#include "metrics/prometheus_text.h"
 #include "protocol/tfs_json.h"
 #include "server/http/json_response.h"
 #include "server/http/tfs_url.h"
@@ -31,8 +33,24 @@ HttpResponse ModelMetadata(const InferenceService& service, const ModelSpec& mod
   return JsonResponse(200, WriteTfsModelMetadata(id.name, id.version, (*servable)->signature()));
 }
 
-void Predict(const InferenceService& service, ModelSpec model, std::string& body,
-             HttpResponder& respond) {
+// The request's deadline: now plus its X-Request-Timeout-Ms header, else plus `default_timeout`.
+absl::StatusOr<absl::Time> Deadline(const HttpRequest& request, absl::Duration default_timeout) {
+  const std::string_view header = request.Header(kRequestTimeoutHeader);
+  if (header.empty()) return absl::Now() + default_timeout;
+  int64_t milliseconds = 0;
+  if (!absl::SimpleAtoi(ToAbsl(header), &milliseconds) || milliseconds <= 0) {
+    return absl::InvalidArgumentError(
+        StrCat("X-Request-Timeout-Ms must be a positive number of milliseconds, got '", header,
+               "'"));
+  }
+  return absl::Now() + absl::Milliseconds(milliseconds);
+}
+
+void Predict(const InferenceService& service, ModelSpec model, HttpRequest& http,
+             absl::Duration default_timeout, HttpResponder& respond) {
+  absl::StatusOr<absl::Time> deadline = Deadline(http, default_timeout);
+  if (!deadline.ok()) return respond(ErrorResponse(deadline.status()));
+  std::string& body = http.body;
   auto servable = service.Resolve(model);
   if (!servable.ok()) return respond(ErrorResponse(servable.status()));
   const Signature& signature = (*servable)->signature();
@@ -44,7 +62,7 @@ void Predict(const InferenceService& service, ModelSpec model, std::string& body
   if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
   const bool row_format = parsed->row_format;
   model.signature_name = std::move(parsed->signature_name);
-  InferenceRequest request{std::move(model), std::move(parsed->inputs), {}};
+  InferenceRequest request{std::move(model), std::move(parsed->inputs), {}, *deadline};
   service.Infer(*std::move(servable), std::move(request),
                 [respond = std::move(respond), row_format](
                     absl::StatusOr<InferenceResponse> response) {
@@ -72,6 +90,11 @@ HttpResponse Unimplemented(const InferenceService& service, const ModelSpec& mod
 
 void RestRouter::Handle(HttpRequest request, HttpResponder respond) const {
   std::string_view path = std::string_view(request.target).substr(0, request.target.find('?'));
+  if (metrics_ != nullptr && path == metrics_path_ && request.method == "GET") {
+    return respond(HttpResponse{.status = 200,
+                                .content_type = kPrometheusContentType,
+                                .body = metrics_->RenderPrometheus()});
+  }
   if (absl::StartsWith(ToAbsl(path), "/v2/health/") && request.method == "GET") {
     return respond(Health(service_, path));
   }
@@ -92,7 +115,7 @@ void RestRouter::Handle(HttpRequest request, HttpResponder respond) const {
     case TfsEndpoint::kMetadata:
       return respond(ModelMetadata(service_, url->model));
     case TfsEndpoint::kPredict:
-      return Predict(service_, std::move(url->model), request.body, respond);
+      return Predict(service_, std::move(url->model), request, default_request_timeout_, respond);
     case TfsEndpoint::kClassify:
       return respond(Unimplemented(service_, url->model, "classify"));
     case TfsEndpoint::kRegress:

@@ -1,0 +1,79 @@
+#ifndef SERVAL_BATCHING_BATCH_QUEUE_H_
+#define SERVAL_BATCHING_BATCH_QUEUE_H_
+
+// BatchQueue: the decisions of dynamic batching, without threads or a clock of its own: which
+// queued requests form the next batch, when a partial batch is due, and when the queue is full.
+// The BatchScheduler drives it with the time; tests drive it with whatever time they like.
+//
+//   BatchQueue queue(settings);
+//   RETURN_IF_ERROR(queue.Enqueue(std::move(task)));
+//   std::vector<BatchTask> expired;
+//   if (std::optional<Batch> batch = queue.TakeBatch(now, expired)) Run(*batch);
+//
+// Thread safety: none; the scheduler guards it with its mutex.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "core/batching_settings.h"
+#include "core/inference.h"
+
+namespace serval {
+
+// One request waiting for a batch.
+struct BatchTask {
+  using Done = std::function<void(absl::StatusOr<NamedTensors>)>;
+
+  NamedTensors inputs;
+  int64_t rows = 0;  // dimension 0 of the inputs
+  absl::Time enqueued;
+  absl::Time deadline = absl::InfiniteFuture();
+  Done done;
+};
+
+struct Batch {
+  std::vector<BatchTask> tasks;
+  int64_t rows = 0;         // the tasks' rows
+  int64_t padded_rows = 0;  // rows run: `rows` rounded up to an allowed batch size
+};
+
+class BatchQueue {
+ public:
+  explicit BatchQueue(const BatchingSettings& settings) : settings_(settings) {}
+
+  // Queues `task`. RESOURCE_EXHAUSTED when max_enqueued_batches * max_batch_size rows are waiting
+  // already; INVALID_ARGUMENT when the task alone has more than max_batch_size rows.
+  absl::Status Enqueue(BatchTask task);
+
+  // The next batch to run at `now`, if one is due: the oldest tasks, in order, up to
+  // max_batch_size rows, once they fill a batch or the oldest has waited batch_timeout (with
+  // `flush`, whatever is queued). Tasks whose deadline has passed are moved to `expired` instead.
+  std::optional<Batch> TakeBatch(absl::Time now, std::vector<BatchTask>& expired,
+                                 bool flush = false);
+
+  // When the oldest task's batch_timeout runs out; InfiniteFuture when the queue is empty.
+  absl::Time NextDue() const;
+
+  bool empty() const { return tasks_.empty(); }
+  int64_t queued_rows() const { return queued_rows_; }
+
+  // `rows` rounded up to the next allowed batch size (itself when there are none).
+  int64_t PaddedRows(int64_t rows) const;
+
+ private:
+  void DropExpired(absl::Time now, std::vector<BatchTask>& expired);
+
+  const BatchingSettings settings_;
+  std::deque<BatchTask> tasks_;
+  int64_t queued_rows_ = 0;
+};
+
+}  // namespace serval
+
+#endif  // SERVAL_BATCHING_BATCH_QUEUE_H_
