@@ -176,8 +176,8 @@ std::vector<ServerFlag> MakeFlags() {
       NumberFlag("rest_api_num_threads", "HTTP I/O threads (default: one per core)",
                  &ServerConfig::rest_api_num_threads, 0),
       NumberFlag("rest_api_timeout_in_ms",
-                 "how long a client may take to send a request, and idle keep-alive (default: "
-                 "30000)",
+                 "a predict's default deadline (504 if still queued then), how long a client may "
+                 "take to send a request, and idle keep-alive (default: 30000)",
                  &ServerConfig::rest_api_timeout_ms, 1),
       NumberFlag("max_request_body_bytes", "larger request bodies get 413 (default: 67108864)",
                  &ServerConfig::max_request_body_bytes, 1),

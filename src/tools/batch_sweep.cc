@@ -16,6 +16,29 @@ double SecondsBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
 }
 
+Clock::duration ToClock(absl::Duration duration) {
+  return std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(duration));
+}
+
+// Where a level stands after a call that ended at `now`.
+LevelProgress Snapshot(int64_t requests, int64_t batch_size, Clock::time_point now,
+                       Clock::time_point start, Clock::time_point measure_start,
+                       Clock::time_point measure_end) {
+  LevelProgress progress;
+  progress.items_per_request = batch_size;
+  progress.requests = requests;
+  if (now < measure_start) {
+    progress.phase = LevelProgress::Phase::kWarmup;
+    progress.elapsed_s = SecondsBetween(start, now);
+    progress.phase_s = SecondsBetween(start, measure_start);
+  } else {
+    progress.phase = LevelProgress::Phase::kMeasuring;
+    progress.elapsed_s = SecondsBetween(measure_start, now);
+    progress.phase_s = SecondsBetween(measure_start, measure_end);
+  }
+  return progress;
+}
+
 const TensorSpec* FindSpec(const std::vector<TensorSpec>& specs, std::string_view name) {
   for (const TensorSpec& spec : specs) {
     if (spec.name == name) return &spec;
@@ -78,36 +101,25 @@ LevelResult RunBatchLevel(ModelInstance& instance, const NamedTensors& inputs, i
   result.level = static_cast<double>(batch_size);
   result.items_per_request = batch_size;
   const Clock::time_point start = Clock::now();
-  const Clock::time_point measure_start =
-      start + std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.warmup));
-  const Clock::time_point measure_end =
-      measure_start +
-      std::chrono::duration_cast<Clock::duration>(absl::ToChronoNanoseconds(options.duration));
+  const Clock::time_point measure_start = start + ToClock(options.warmup);
+  const Clock::time_point measure_end = measure_start + ToClock(options.duration);
   Clock::time_point last_end = measure_start;
   for (Clock::time_point begin = start; begin < measure_end; begin = Clock::now()) {
     absl::StatusOr<NamedTensors> outputs = instance.Execute(inputs);
     const Clock::time_point end = Clock::now();
     const bool measured = begin >= measure_start;
-    if (measured || !outputs.ok()) ++result.requests;
+    if (measured || !outputs.ok()) {
+      ++result.requests;
+      last_end = std::max(last_end, end);
+    }
     if (!outputs.ok()) {
       ++result.errors;
       result.first_error = std::string(FromAbsl(outputs.status().message()));
-      last_end = std::max(last_end, end);
       break;
     }
-    if (measured) {
-      latency.Record(absl::FromChrono(end - begin));
-      last_end = end;
-    }
+    if (measured) latency.Record(absl::FromChrono(end - begin));
     if (progress) {
-      LevelProgress snapshot;
-      snapshot.items_per_request = batch_size;
-      snapshot.requests = result.requests;
-      snapshot.phase = measured ? LevelProgress::Phase::kMeasuring : LevelProgress::Phase::kWarmup;
-      snapshot.elapsed_s = measured ? SecondsBetween(measure_start, end) : SecondsBetween(start, end);
-      snapshot.phase_s = measured ? SecondsBetween(measure_start, measure_end)
-                                  : SecondsBetween(start, measure_start);
-      progress(snapshot);
+      progress(Snapshot(result.requests, batch_size, end, start, measure_start, measure_end));
     }
   }
   result.seconds = std::max(0.0, SecondsBetween(measure_start, last_end));

@@ -23,7 +23,7 @@ struct BenchFlag {
   std::string_view name;
   std::string_view value;  // what the value looks like, for --help
   Mode mode;
-  std::string_view help;   // may span lines; continuation lines are indented in --help
+  std::string_view help;  // may span lines; continuation lines are indented in --help
   std::function<absl::Status(std::string_view value, BenchOptions& options)> set;
 };
 
@@ -145,8 +145,7 @@ absl::Status SetArrival(std::string_view text, BenchOptions& options) {
 
 absl::Status SetOutput(std::string_view text, BenchOptions& options) {
   if (!IsBenchReportFileName(text)) {
-    return absl::InvalidArgumentError(
-        StrCat("must name a .json or .csv file, got '", text, "'"));
+    return absl::InvalidArgumentError(StrCat("must name a .json or .csv file, got '", text, "'"));
   }
   options.output = std::string(text);
   return absl::OkStatus();
@@ -359,7 +358,8 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(const std::vector<std::string>& a
 std::string BenchHelp() {
   std::string help =
       "usage:\n"
-      "  serval bench --url=http://HOST:PORT --model=NAME (--input_spec=SPEC | --request_file=FILE)\n"
+      "  serval bench --url=http://HOST:PORT --model=NAME (--input_spec=SPEC | "
+      "--request_file=FILE)\n"
       "               [--concurrency=N,N,... | --rate=R,R,...] [--duration=10s] [--warmup=2s]\n"
       "               [--output=FILE.json|FILE.csv] [--svg=FILE.svg] [flags]\n"
       "  serval bench --model_base_path=DIR [--batch_sizes=B,B,...] [--duration=5s]\n"

@@ -14,10 +14,8 @@ absl::StatusOr<BenchReport> RunBenchPlan(const BenchPlan& plan, std::ostream& ou
     ProgressLine progress(progress_out, terminal,
                           StrCat(LoadKindName(kind), " ", FormatLevel(level)),
                           std::string(ThroughputUnit(kind)));
-    absl::StatusOr<LevelResult> result =
-        plan.run_level(level, [&progress](const LevelProgress& snapshot) {
-          progress.Update(snapshot);
-        });
+    absl::StatusOr<LevelResult> result = plan.run_level(
+        level, [&progress](const LevelProgress& snapshot) { progress.Update(snapshot); });
     progress.Clear();
     if (!result.ok()) return result.status();
     out << FormatTableRow(*result) << std::flush;

@@ -23,8 +23,8 @@
 namespace serval {
 
 struct BenchPlan {
-  BenchReport report;        // mode, kind and target set; no levels yet
-  std::string description;   // one line for the top of the output
+  BenchReport report;       // mode, kind and target set; no levels yet
+  std::string description;  // one line for the top of the output
   std::vector<double> levels;
   // Runs one level; `progress` is never null.
   std::function<absl::StatusOr<LevelResult>(double level, const ProgressCallback& progress)>

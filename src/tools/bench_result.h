@@ -30,21 +30,21 @@ std::string_view ThroughputUnit(LoadKind kind);
 struct LevelResult {
   LoadKind kind = LoadKind::kConcurrency;
   double level = 0;
-  double seconds = 0;         // the measured time: the window, or to the last measured answer
-  int64_t requests = 0;       // finished in the window, answered or failed
-  int64_t errors = 0;         // non-2xx answers and transport failures (in-process: failed calls)
-  std::string first_error;    // "" when errors == 0
+  double seconds = 0;       // the measured time: the window, or to the last measured answer
+  int64_t requests = 0;     // finished in the window, answered or failed
+  int64_t errors = 0;       // non-2xx answers and transport failures (in-process: failed calls)
+  std::string first_error;  // "" when errors == 0
   int64_t items_per_request = 1;  // the batch size in-process
-  LatencySummary latency;     // of the successful requests
+  LatencySummary latency;         // of the successful requests
 
   // Successful requests (times items_per_request) per second of the window.
   double Throughput() const;
 };
 
 struct BenchReport {
-  std::string mode;    // "rest" or "in_process"
+  std::string mode;                        // "rest" or "in_process"
   LoadKind kind = LoadKind::kConcurrency;  // of every level
-  std::string target;  // the predict URL, or the model's version folder
+  std::string target;                      // the predict URL, or the model's version folder
   std::vector<LevelResult> levels;
 };
 

@@ -19,7 +19,7 @@
 namespace serval {
 
 struct HttpTarget {
-  std::string host;         // a name or an address; IPv6 without brackets
+  std::string host;  // a name or an address; IPv6 without brackets
   int port = 80;
   std::string path_prefix;  // "" or "/prefix", with no trailing slash
 

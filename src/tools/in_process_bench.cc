@@ -34,11 +34,11 @@ absl::StatusOr<BenchPlan> PlanInProcessBench(const BenchOptions& options,
   sweep.duration = options.duration;
   auto random = std::make_shared<std::mt19937_64>(options.seed);
   plan.run_level = [model, sweep, random, overrides = options.input_specs](
-                       double level, const ProgressCallback& progress)
-      -> absl::StatusOr<LevelResult> {
+                       double level,
+                       const ProgressCallback& progress) -> absl::StatusOr<LevelResult> {
     const int64_t batch_size = static_cast<int64_t>(level);
-    ASSIGN_OR_RETURN(NamedTensors inputs, MakeBenchInputs(model->model->signature(), batch_size,
-                                                          overrides, *random));
+    ASSIGN_OR_RETURN(NamedTensors inputs,
+                     MakeBenchInputs(model->model->signature(), batch_size, overrides, *random));
     return RunBatchLevel(*model->instance, inputs, batch_size, sweep, progress);
   };
   return plan;

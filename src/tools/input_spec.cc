@@ -54,8 +54,8 @@ absl::StatusOr<Shape> ParseShape(std::string_view text, std::string_view spec) {
     int64_t dim = 0;
     const std::string_view dim_text = Strip(inside.substr(begin, end - begin));
     if (!absl::SimpleAtoi(ToAbsl(dim_text), &dim) || dim < 0) {
-      return absl::InvalidArgumentError(StrCat("'", spec, "': dimension '", dim_text,
-                                               "' is not an integer >= 0"));
+      return absl::InvalidArgumentError(
+          StrCat("'", spec, "': dimension '", dim_text, "' is not an integer >= 0"));
     }
     shape.push_back(dim);
     begin = end + 1;

@@ -14,10 +14,10 @@ namespace {
 
 constexpr double kWidth = 800;
 constexpr double kHeight = 500;
-constexpr double kLeft = 80;   // room for the y tick labels and title
+constexpr double kLeft = 80;  // room for the y tick labels and title
 constexpr double kRight = 30;
-constexpr double kTop = 60;    // room for the title
-constexpr double kBottom = 60; // room for the x tick labels and title
+constexpr double kTop = 60;     // room for the title
+constexpr double kBottom = 60;  // room for the x tick labels and title
 constexpr char kP50Colour[] = "#1f77b4";
 constexpr char kP99Colour[] = "#d62728";
 
@@ -51,11 +51,20 @@ std::string XmlEscape(std::string_view text) {
   std::string escaped;
   for (char c : text) {
     switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += c;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      default:
+        escaped += c;
     }
   }
   return escaped;
@@ -86,16 +95,18 @@ class Chart {
   Chart(Axis x, Axis y) : x_(x), y_(y) {}
 
   double X(double value) const { return kLeft + value / x_.max * (kWidth - kLeft - kRight); }
-  double Y(double value) const { return kHeight - kBottom - value / y_.max * (kHeight - kTop - kBottom); }
+  double Y(double value) const {
+    return kHeight - kBottom - value / y_.max * (kHeight - kTop - kBottom);
+  }
 
   void Text(double x, double y, std::string_view anchor, std::string_view text,
             std::string_view extra = "") {
-    StrAppend(&svg_, absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>", x, y,
-                                     std::string(anchor), std::string(extra)),
+    StrAppend(&svg_,
+              absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>", x, y,
+                              std::string(anchor), std::string(extra)),
               XmlEscape(text), "</text>\n");
   }
-  void Line(double x1, double y1, double x2, double y2, std::string_view stroke,
-            int width = 1) {
+  void Line(double x1, double y1, double x2, double y2, std::string_view stroke, int width = 1) {
     StrAppend(&svg_, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
                                      "stroke=\"%s\" stroke-width=\"%d\"/>\n",
                                      x1, y1, x2, y2, std::string(stroke), width));
@@ -128,30 +139,32 @@ void Chart::Grid(std::string_view x_title, std::string_view y_title) {
   Line(X(0), Y(0), X(0), Y(y_.max), "#000000");
   Text((X(0) + X(x_.max)) / 2, kHeight - 15, "middle", x_title);
   const double middle = (Y(0) + Y(y_.max)) / 2;
-  Text(20, middle, "middle", y_title, absl::StrFormat(" transform=\"rotate(-90 20 %.1f)\"", middle));
+  Text(20, middle, "middle", y_title,
+       absl::StrFormat(" transform=\"rotate(-90 20 %.1f)\"", middle));
 }
 
 void Chart::Series(const std::vector<const LevelResult*>& levels, double LatencySummary::*member,
                    std::string_view name, std::string_view colour, bool labelled) {
   std::string points;
   for (const LevelResult* level : levels) {
-    StrAppend(&points, absl::StrFormat("%.1f,%.1f ", X(level->Throughput()),
-                                       Y(level->latency.*member)));
+    StrAppend(&points,
+              absl::StrFormat("%.1f,%.1f ", X(level->Throughput()), Y(level->latency.*member)));
   }
   StrAppend(&svg_, "<polyline fill=\"none\" stroke-width=\"2\" stroke=\"", colour, "\" points=\"",
             points, "\"/>\n");
   for (const LevelResult* level : levels) {
     const double x = X(level->Throughput());
     const double y = Y(level->latency.*member);
-    StrAppend(&svg_, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">", x, y,
-                                     std::string(colour)),
-              "<title>",
-              XmlEscape(absl::StrFormat("%s %s: %.1f %s, %s %.3f ms",
-                                        std::string(LoadKindName(level->kind)),
-                                        FormatLevel(level->level), level->Throughput(),
-                                        std::string(ThroughputUnit(level->kind)), std::string(name),
-                                        level->latency.*member)),
-              "</title></circle>\n");
+    StrAppend(
+        &svg_,
+        absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\">", x, y,
+                        std::string(colour)),
+        "<title>",
+        XmlEscape(absl::StrFormat("%s %s: %.1f %s, %s %.3f ms",
+                                  std::string(LoadKindName(level->kind)), FormatLevel(level->level),
+                                  level->Throughput(), std::string(ThroughputUnit(level->kind)),
+                                  std::string(name), level->latency.*member)),
+        "</title></circle>\n");
     if (labelled) Text(x, y - 9, "middle", PointLabel(*level), " font-size=\"11\"");
   }
 }

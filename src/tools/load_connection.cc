@@ -40,8 +40,7 @@ std::string ErrorBodyExcerpt(std::string_view body) {
 
 }  // namespace
 
-LoadConnection::LoadConnection(asio::io_context& io, TcpEndpoints endpoints,
-                               absl::Duration timeout)
+LoadConnection::LoadConnection(asio::io_context& io, TcpEndpoints endpoints, absl::Duration timeout)
     : endpoints_(std::move(endpoints)), timeout_(timeout), stream_(io) {}
 
 void LoadConnection::Send(const std::string& request, Done done) {

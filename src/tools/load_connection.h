@@ -71,8 +71,8 @@ class LoadConnection {
   const std::string* request_ = nullptr;
   Done done_;
   bool open_ = false;
-  bool reused_ = false;   // the request went out on a connection that had answered before
-  bool resent_ = false;   // the request has been sent a second time already
+  bool reused_ = false;  // the request went out on a connection that had answered before
+  bool resent_ = false;  // the request has been sent a second time already
 };
 
 }  // namespace serval

@@ -101,7 +101,8 @@ absl::StatusOr<std::unique_ptr<LoadGenerator>> LoadGenerator::Create(HttpLoadOpt
     return absl::UnavailableError(
         StrCat("cannot resolve ", options.target.host, ": ", ec.message()));
   }
-  return std::unique_ptr<LoadGenerator>(new LoadGenerator(std::move(options), std::move(endpoints)));
+  return std::unique_ptr<LoadGenerator>(
+      new LoadGenerator(std::move(options), std::move(endpoints)));
 }
 
 absl::StatusOr<LevelResult> LoadGenerator::RunLevel(LoadKind kind, double level,

@@ -11,8 +11,8 @@ namespace {
 constexpr auto kPauseAfterFailure = std::chrono::milliseconds(10);
 
 LoadClock::time_point AtOffset(LoadClock::time_point start, double seconds) {
-  return start + std::chrono::duration_cast<LoadClock::duration>(
-                     std::chrono::duration<double>(seconds));
+  return start +
+         std::chrono::duration_cast<LoadClock::duration>(std::chrono::duration<double>(seconds));
 }
 
 }  // namespace
@@ -47,9 +47,8 @@ void LoadWorker::StartRequest(Slot& slot, LoadClock::time_point start) {
   const std::string& request = requests_[next_request_];
   next_request_ = (next_request_ + 1) % requests_.size();
   progress_.in_flight.fetch_add(1, std::memory_order_relaxed);
-  slot.connection.Send(request, [this, &slot, start](ExchangeResult result) {
-    OnAnswer(slot, start, result);
-  });
+  slot.connection.Send(
+      request, [this, &slot, start](ExchangeResult result) { OnAnswer(slot, start, result); });
 }
 
 void LoadWorker::OnAnswer(Slot& slot, LoadClock::time_point start, const ExchangeResult& result) {

@@ -52,12 +52,12 @@ using LoadClock = std::chrono::steady_clock;
 // One worker's part of a level; the times are the same for every worker of the level.
 struct LoadSchedule {
   LoadKind kind = LoadKind::kConcurrency;
-  int connections = 1;    // closed loop: exactly this many; open loop: at most this many
-  double rate = 0;        // open loop: this worker's requests per second
-  bool poisson = false;   // open loop: exponential gaps instead of even ones
-  double first_due_s = 0; // open loop: the first request's offset from `start`, in seconds
+  int connections = 1;     // closed loop: exactly this many; open loop: at most this many
+  double rate = 0;         // open loop: this worker's requests per second
+  bool poisson = false;    // open loop: exponential gaps instead of even ones
+  double first_due_s = 0;  // open loop: the first request's offset from `start`, in seconds
   absl::Duration timeout = absl::Seconds(30);
-  uint64_t seed = 1;      // the Poisson gaps, and which request body comes first
+  uint64_t seed = 1;  // the Poisson gaps, and which request body comes first
   LoadClock::time_point start;
   LoadClock::time_point measure_start;
   LoadClock::time_point measure_end;
@@ -107,8 +107,7 @@ class LoadWorker {
   Slot& AddSlot();
   void StartRequest(Slot& slot, LoadClock::time_point start);
   void OnAnswer(Slot& slot, LoadClock::time_point start, const ExchangeResult& result);
-  void Record(LoadClock::time_point start, LoadClock::time_point end,
-              const ExchangeResult& result);
+  void Record(LoadClock::time_point start, LoadClock::time_point end, const ExchangeResult& result);
   void ContinueClosedLoop(Slot& slot, bool failed);
   void ContinueOpenLoop(Slot& slot);
   void ScheduleNextDue();

@@ -33,8 +33,7 @@ std::string FolderName(const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<ModelUnderTest> LoadModelUnderTest(const std::string& base_path,
-                                                  std::string name,
+absl::StatusOr<ModelUnderTest> LoadModelUnderTest(const std::string& base_path, std::string name,
                                                   std::optional<int64_t> version,
                                                   std::string_view device,
                                                   const BackendRegistry& registry) {

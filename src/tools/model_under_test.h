@@ -37,8 +37,7 @@ struct ModelUnderTest {
 // numbered version folders, an optional config.yaml) and creates one instance on `device`.
 // `name` defaults to the folder's name. NOT_FOUND when there is no such version; the config's,
 // the registry's or the backend's error otherwise.
-absl::StatusOr<ModelUnderTest> LoadModelUnderTest(const std::string& base_path,
-                                                  std::string name,
+absl::StatusOr<ModelUnderTest> LoadModelUnderTest(const std::string& base_path, std::string name,
                                                   std::optional<int64_t> version,
                                                   std::string_view device,
                                                   const BackendRegistry& registry);

@@ -43,7 +43,8 @@ void WriteNested(const Tensor& tensor, size_t dim, int64_t offset, JsonWriter& w
   int64_t stride = 1;
   for (size_t d = dim + 1; d < shape.size(); ++d) stride *= shape[d];
   writer.BeginArray();
-  for (int64_t i = 0; i < shape[dim]; ++i) WriteNested(tensor, dim + 1, offset + i * stride, writer);
+  for (int64_t i = 0; i < shape[dim]; ++i)
+    WriteNested(tensor, dim + 1, offset + i * stride, writer);
   writer.EndArray();
 }
 
@@ -61,7 +62,8 @@ absl::Status CheckWritable(const NamedTensors& inputs, PredictBodyFormat format)
     if (format != PredictBodyFormat::kInstances) continue;
     if (tensor.shape().empty()) {
       return absl::InvalidArgumentError(
-          StrCat("input '", name, "' is a scalar, which \"instances\" cannot carry; use "
+          StrCat("input '", name,
+                 "' is a scalar, which \"instances\" cannot carry; use "
                  "--body_format=inputs"));
     }
     if (tensor.shape()[0] != inputs.front().second.shape()[0]) {

@@ -20,10 +20,10 @@ std::string FormatLevelProgress(const LevelProgress& progress, const std::string
       return absl::StrFormat("warm-up %.1f/%.1f s", progress.elapsed_s, progress.phase_s);
     case LevelProgress::Phase::kMeasuring: {
       const double ok = static_cast<double>(progress.requests - progress.errors);
-      const double rate = progress.elapsed_s > 0
-                              ? ok * static_cast<double>(progress.items_per_request) /
-                                    progress.elapsed_s
-                              : 0;
+      const double rate =
+          progress.elapsed_s > 0
+              ? ok * static_cast<double>(progress.items_per_request) / progress.elapsed_s
+              : 0;
       return absl::StrFormat("measuring %.1f/%.1f s: %d requests, %.1f %s, %d errors",
                              progress.elapsed_s, progress.phase_s, progress.requests, rate, unit,
                              progress.errors);

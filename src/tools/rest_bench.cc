@@ -66,7 +66,8 @@ absl::StatusOr<BenchPlan> PlanRestBench(const BenchOptions& options) {
 
   HttpLoadOptions load;
   load.target = *target;
-  for (const std::string& body : bodies) load.requests.push_back(SerializePost(*target, path, body));
+  for (const std::string& body : bodies)
+    load.requests.push_back(SerializePost(*target, path, body));
   load.warmup = options.warmup;
   load.duration = options.duration;
   load.timeout = options.timeout;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "backend/backend_registry.h"
+#include "common/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/fake_backend.h"
@@ -152,8 +153,9 @@ TEST(InProcessBenchTest, RunsEveryBatchSizeAndWritesTheReports) {
   BackendRegistry registry;
   registry.Register(std::make_unique<testing::FakeBackend>());
   absl::StatusOr<BenchOptions> options = ParseBenchOptions(
-      {"--model_base_path=" + dir.Join("m"), "--version=1", "--batch_sizes=1,4", "--warmup=0",
-       "--duration=100ms", "--output=" + dir.Join("r.json"), "--svg=" + dir.Join("c.svg")});
+      {StrCat("--model_base_path=", dir.Join("m")), "--version=1", "--batch_sizes=1,4",
+       "--warmup=0", "--duration=100ms", StrCat("--output=", dir.Join("r.json")),
+       StrCat("--svg=", dir.Join("c.svg"))});
   ASSERT_TRUE(options.ok()) << options.status();
   std::ostringstream out;
   std::ostringstream err;
@@ -181,13 +183,14 @@ TEST(InProcessBenchTest, ModelThatDoesNotLoadFails) {
   registry.Register(std::make_unique<testing::FakeBackend>());
   std::ostringstream out;
   std::ostringstream err;
-  EXPECT_EQ(RunBench(*ParseBenchOptions({"--model_base_path=" + dir.Join("m")}), registry, out,
-                     err, false),
+  EXPECT_EQ(RunBench(*ParseBenchOptions({StrCat("--model_base_path=", dir.Join("m"))}), registry,
+                     out, err, false),
             kBenchExitFailed);
   EXPECT_THAT(err.str(), HasSubstr("serval bench: "));
-  EXPECT_EQ(RunBench(*ParseBenchOptions({"--model_base_path=" + dir.Join("m"), "--version=7"}),
-                     registry, out, err, false),
-            kBenchExitFailed);
+  EXPECT_EQ(
+      RunBench(*ParseBenchOptions({StrCat("--model_base_path=", dir.Join("m")), "--version=7"}),
+               registry, out, err, false),
+      kBenchExitFailed);
   EXPECT_THAT(err.str(), HasSubstr("has no version 7"));
 }
 

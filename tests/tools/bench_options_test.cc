@@ -37,11 +37,10 @@ TEST(BenchOptionsTest, RestDefaults) {
 }
 
 TEST(BenchOptionsTest, RestFlagsInBothSpellings) {
-  absl::StatusOr<BenchOptions> options =
-      Parse({"--url", "http://h:1", "--model", "m", "--version=3", "--request_file=b.json",
-             "--rate", "100,250.5", "--arrival=poisson", "--duration=1.5s", "--warmup=0",
-             "--timeout=500ms", "--threads=4", "--max_connections=8", "--output=o.csv",
-             "--svg=c.svg", "--seed=9"});
+  absl::StatusOr<BenchOptions> options = Parse(
+      {"--url", "http://h:1", "--model", "m", "--version=3", "--request_file=b.json", "--rate",
+       "100,250.5", "--arrival=poisson", "--duration=1.5s", "--warmup=0", "--timeout=500ms",
+       "--threads=4", "--max_connections=8", "--output=o.csv", "--svg=c.svg", "--seed=9"});
   ASSERT_TRUE(options.ok()) << options.status();
   EXPECT_EQ(options->version, 3);
   EXPECT_EQ(options->request_file, "b.json");
@@ -79,11 +78,28 @@ TEST(BenchOptionsTest, Help) {
   ASSERT_TRUE(options.ok());
   EXPECT_TRUE(options->help);
   const std::string help = BenchHelp();
-  for (const char* flag :
-       {"--url", "--model_base_path", "--model=", "--version", "--input_spec", "--request_file",
-        "--body_format", "--concurrency", "--rate", "--arrival", "--batch_sizes", "--duration",
-        "--warmup", "--threads", "--max_connections", "--timeout", "--intra_op_threads",
-        "--device", "--output", "--svg", "--seed", "--help"}) {
+  for (const char* flag : {"--url",
+                           "--model_base_path",
+                           "--model=",
+                           "--version",
+                           "--input_spec",
+                           "--request_file",
+                           "--body_format",
+                           "--concurrency",
+                           "--rate",
+                           "--arrival",
+                           "--batch_sizes",
+                           "--duration",
+                           "--warmup",
+                           "--threads",
+                           "--max_connections",
+                           "--timeout",
+                           "--intra_op_threads",
+                           "--device",
+                           "--output",
+                           "--svg",
+                           "--seed",
+                           "--help"}) {
     EXPECT_THAT(help, HasSubstr(flag));
   }
 }
@@ -102,8 +118,7 @@ TEST(BenchOptionsTest, ClearErrors) {
               HasSubstr("not both"));
   EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--concurrency=0"}),
               HasSubstr("--concurrency: must be an integer >= 1, got '0'"));
-  EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--concurrency=1,,2"}),
-              HasSubstr("--concurrency"));
+  EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--concurrency=1,,2"}), HasSubstr("--concurrency"));
   EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--rate=-5"}), HasSubstr("--rate"));
   EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--duration=0s"}),
               HasSubstr("--duration: must be > 0"));

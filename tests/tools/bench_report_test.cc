@@ -86,8 +86,8 @@ std::string ReadFile(const std::string& path) {
     }
     if (end == xml.size()) return ::testing::AssertionFailure() << "unclosed tag at " << i;
     const std::string_view tag = xml.substr(i + 1, end - i - 1);
-    const std::string name(tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" \n/", 1) -
-                                                                 (tag[0] == '/' ? 1 : 0)));
+    const std::string name(
+        tag.substr(tag[0] == '/' ? 1 : 0, tag.find_first_of(" \n/", 1) - (tag[0] == '/' ? 1 : 0)));
     if (tag[0] == '/') {
       if (open.empty() || open.back() != name) {
         return ::testing::AssertionFailure() << "</" << name << "> closes nothing open";

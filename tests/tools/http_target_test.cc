@@ -32,8 +32,8 @@ TEST(HttpTargetTest, DefaultPortPrefixAndIpv6) {
 }
 
 TEST(HttpTargetTest, Errors) {
-  for (const char* url : {"https://a:1", "127.0.0.1:8501", "http://", "http://:80",
-                          "http://a:0", "http://a:65536", "http://a:b", "http://[::1"}) {
+  for (const char* url : {"https://a:1", "127.0.0.1:8501", "http://", "http://:80", "http://a:0",
+                          "http://a:65536", "http://a:b", "http://[::1"}) {
     absl::StatusOr<HttpTarget> target = ParseHttpTarget(url);
     EXPECT_FALSE(target.ok()) << url;
     EXPECT_EQ(target.status().code(), absl::StatusCode::kInvalidArgument) << url;

@@ -25,8 +25,8 @@ void ExpectWithinOnePercent(const std::vector<uint64_t>& values) {
   for (double percentile : {1.0, 10.0, 50.0, 90.0, 99.0, 99.9, 100.0}) {
     const double exact = static_cast<double>(ExactPercentile(sorted, percentile));
     const double got = static_cast<double>(histogram.PercentileNanos(percentile));
-    EXPECT_LE(std::abs(got - exact), 0.01 * exact) << "p" << percentile << ": " << got
-                                                   << " vs exact " << exact;
+    EXPECT_LE(std::abs(got - exact), 0.01 * exact)
+        << "p" << percentile << ": " << got << " vs exact " << exact;
   }
   EXPECT_EQ(histogram.max_nanos(), sorted.back());
   EXPECT_EQ(histogram.min_nanos(), sorted.front());
@@ -57,7 +57,7 @@ TEST(LatencyHistogramTest, OneValueIsExact) {
 TEST(LatencyHistogramTest, SmallValuesAreExact) {
   LatencyHistogram histogram;
   for (uint64_t nanos = 0; nanos < 200; ++nanos) histogram.RecordNanos(nanos);
-  EXPECT_EQ(histogram.PercentileNanos(50), 99u);   // rank 100 of 0..199
+  EXPECT_EQ(histogram.PercentileNanos(50), 99u);  // rank 100 of 0..199
   EXPECT_EQ(histogram.PercentileNanos(100), 199u);
   EXPECT_EQ(histogram.PercentileNanos(0.5), 0u);
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/http/http_server.h"
@@ -35,10 +36,8 @@ class TestServer {
     HttpServerOptions options;
     options.address = "127.0.0.1";
     options.port = 0;
-    absl::StatusOr<std::unique_ptr<HttpServer>> server =
-        HttpServer::Create(options, [this](HttpRequest request, HttpResponder respond) {
-          Handle(request, respond);
-        });
+    absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Create(
+        options, [this](HttpRequest request, HttpResponder respond) { Handle(request, respond); });
     EXPECT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
@@ -170,8 +169,8 @@ TEST(LoadGeneratorTest, CountsRefusedConnectionsAsErrors) {
   std::unique_ptr<LoadGenerator> generator = Generator(options);
   ASSERT_NE(generator, nullptr);
   for (LoadKind kind : {LoadKind::kConcurrency, LoadKind::kRate}) {
-    absl::StatusOr<LevelResult> result = generator->RunLevel(kind, kind == LoadKind::kRate ? 50 : 2,
-                                                             nullptr);
+    absl::StatusOr<LevelResult> result =
+        generator->RunLevel(kind, kind == LoadKind::kRate ? 50 : 2, nullptr);
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_GT(result->requests, 0);
     EXPECT_EQ(result->errors, result->requests);
@@ -226,11 +225,11 @@ TEST(RestBenchTest, CommandWritesTableJsonCsvAndSvg) {
   TestServer server;
   TempDir dir;
   WriteFile(dir.Join("body.json"), kBody);
-  const std::string url = "--url=http://127.0.0.1:" + std::to_string(server.port());
+  const std::string url = StrCat("--url=http://127.0.0.1:", server.port());
   absl::StatusOr<BenchOptions> options = ParseBenchOptions(
-      {url, "--model=m", "--request_file=" + dir.Join("body.json"), "--concurrency=1,3",
-       "--duration=300ms", "--warmup=100ms", "--output=" + dir.Join("r.json"),
-       "--svg=" + dir.Join("c.svg")});
+      {url, "--model=m", StrCat("--request_file=", dir.Join("body.json")), "--concurrency=1,3",
+       "--duration=300ms", "--warmup=100ms", StrCat("--output=", dir.Join("r.json")),
+       StrCat("--svg=", dir.Join("c.svg"))});
   ASSERT_TRUE(options.ok()) << options.status();
   std::ostringstream out;
   std::ostringstream err;
@@ -258,7 +257,7 @@ TEST(RestBenchTest, CommandWritesTableJsonCsvAndSvg) {
 
 TEST(RestBenchTest, ErrorsMakeTheExitStatusOne) {
   TestServer server(/*fail_every=*/2);
-  const std::string url = "--url=http://127.0.0.1:" + std::to_string(server.port());
+  const std::string url = StrCat("--url=http://127.0.0.1:", server.port());
   absl::StatusOr<BenchOptions> options =
       ParseBenchOptions({url, "--model=m", "--input_spec=x:fp32[1,2]", "--rate=100",
                          "--duration=300ms", "--warmup=0"});

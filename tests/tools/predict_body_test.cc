@@ -21,9 +21,8 @@ absl::StatusOr<TfsPredictRequest> ParseAsServer(std::string body,
                                                 const std::vector<TensorSpec>& specs) {
   Signature signature;
   signature.inputs = specs;
-  return ParseTfsPredictRequest(body, [&](std::string_view) -> absl::StatusOr<const Signature*> {
-    return &signature;
-  });
+  return ParseTfsPredictRequest(
+      body, [&](std::string_view) -> absl::StatusOr<const Signature*> { return &signature; });
 }
 
 std::vector<TensorSpec> Specs(std::string_view text) {
@@ -80,8 +79,8 @@ TEST(PredictBodyTest, OneInputIsWrittenWithoutItsName) {
 TEST(PredictBodyTest, ScalarsNeedColumnarFormat) {
   std::mt19937_64 random(1);
   const std::vector<TensorSpec> specs = Specs("s:fp32[]");
-  absl::StatusOr<std::string> rows = MakeRandomPredictBody(specs, PredictBodyFormat::kInstances,
-                                                           random);
+  absl::StatusOr<std::string> rows =
+      MakeRandomPredictBody(specs, PredictBodyFormat::kInstances, random);
   ASSERT_FALSE(rows.ok());
   EXPECT_THAT(std::string(rows.status().message()), HasSubstr("--body_format=inputs"));
   absl::StatusOr<std::string> columns =
@@ -94,14 +93,13 @@ TEST(PredictBodyTest, ScalarsNeedColumnarFormat) {
 
 TEST(PredictBodyTest, Errors) {
   std::mt19937_64 random(1);
-  absl::StatusOr<std::string> body =
-      MakeRandomPredictBody(Specs("a:fp32[2,1],b:fp32[3,1]"), PredictBodyFormat::kInstances,
-                            random);
+  absl::StatusOr<std::string> body = MakeRandomPredictBody(Specs("a:fp32[2,1],b:fp32[3,1]"),
+                                                           PredictBodyFormat::kInstances, random);
   ASSERT_FALSE(body.ok());
   EXPECT_THAT(std::string(body.status().message()), HasSubstr("differ in dimension 0"));
-  EXPECT_TRUE(MakeRandomPredictBody(Specs("a:fp32[2,1],b:fp32[3,1]"), PredictBodyFormat::kInputs,
-                                    random)
-                  .ok());
+  EXPECT_TRUE(
+      MakeRandomPredictBody(Specs("a:fp32[2,1],b:fp32[3,1]"), PredictBodyFormat::kInputs, random)
+          .ok());
 
   body = MakeRandomPredictBody(Specs("h:fp16[1]"), PredictBodyFormat::kInputs, random);
   ASSERT_FALSE(body.ok());
