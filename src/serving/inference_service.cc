@@ -82,6 +82,12 @@ absl::StatusOr<std::shared_ptr<Servable>> InferenceService::Resolve(const ModelS
   return manager_.routing_table()->Resolve(spec);
 }
 
+void InferenceService::RecordRefused(const Servable& servable, absl::StatusCode outcome,
+                                     absl::Duration elapsed) const {
+  if (metrics_ == nullptr) return;
+  metrics_->ForModel(servable.id().name, servable.id().version).RecordRequest(outcome, elapsed);
+}
+
 void InferenceService::Infer(std::shared_ptr<Servable> servable, InferenceRequest request,
                              InferenceCallback done) const {
   const SteadyTime start = std::chrono::steady_clock::now();

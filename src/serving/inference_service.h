@@ -43,6 +43,11 @@ class InferenceService {
   void Infer(std::shared_ptr<Servable> servable, InferenceRequest request,
              InferenceCallback done) const;
 
+  // Counts a request for `servable` that a front end refused before Infer() (its body did not
+  // decode), `elapsed` after it started decoding, in the version's request metrics.
+  void RecordRefused(const Servable& servable, absl::StatusCode outcome,
+                     absl::Duration elapsed) const;
+
   // Version states of a model, highest version first (see ServableManager::GetModelStatus).
   absl::StatusOr<std::vector<ServableVersionStatus>> GetModelStatus(
       std::string_view model, std::optional<int64_t> version) const;

@@ -78,7 +78,7 @@ TEST_F(MetricsRouteTest, ScrapeShowsThePredictionsMade) {
   EXPECT_EQ(Send("POST", "/v1/models/m:predict", R"({"inputs": {"x": [[1.0]]}})").status, 200);
   // Decoded, then refused by the service (rank 1, the signature wants 2): counted.
   EXPECT_EQ(Send("POST", "/v1/models/m:predict", R"({"instances": [1.0, 2.0]})").status, 400);
-  // Refused while decoding, before the service: not counted (docs/metrics.md).
+  // Refused while decoding, before the service: counted too.
   EXPECT_EQ(Send("POST", "/v1/models/m:predict", R"({"inputs": {"wrong": [[1.0]]}})").status, 400);
   EXPECT_EQ(Send("POST", "/v1/models/unknown:predict", R"({"instances": [[1.0]]})").status, 404);
 
@@ -91,9 +91,9 @@ TEST_F(MetricsRouteTest, ScrapeShowsThePredictionsMade) {
               HasSubstr(R"(serval_requests_total{model="m",version="1",code="ok"} 2)"));
   EXPECT_THAT(
       scrape.body,
-      HasSubstr(R"(serval_requests_total{model="m",version="1",code="invalid_argument"} 1)"));
+      HasSubstr(R"(serval_requests_total{model="m",version="1",code="invalid_argument"} 2)"));
   EXPECT_THAT(scrape.body,
-              HasSubstr(R"(serval_request_duration_seconds_count{model="m",version="1"} 3)"));
+              HasSubstr(R"(serval_request_duration_seconds_count{model="m",version="1"} 4)"));
   EXPECT_THAT(scrape.body, Not(HasSubstr(R"(model="unknown")")));
   // A query string does not change the path.
   EXPECT_EQ(Send("GET", "/metrics?name[]=serval_queue_depth").status, 200);

@@ -58,8 +58,12 @@ void Predict(const InferenceService& service, ModelSpec model, HttpRequest& http
     RETURN_IF_ERROR(CheckSignatureName(signature, name));
     return &signature;
   };
+  const absl::Time decode_start = absl::Now();
   auto parsed = ParseTfsPredictRequest(body, resolve_signature);
-  if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
+  if (!parsed.ok()) {
+    service.RecordRefused(**servable, parsed.status().code(), absl::Now() - decode_start);
+    return respond(ErrorResponse(parsed.status()));
+  }
   const bool row_format = parsed->row_format;
   model.signature_name = std::move(parsed->signature_name);
   InferenceRequest request{std::move(model), std::move(parsed->inputs), {}, *deadline};
