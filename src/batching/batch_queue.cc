@@ -1,10 +1,30 @@
 #include "batching/batch_queue.h"
 
+#include <algorithm>
+
 #include "common/str_cat.h"
 
 namespace serval {
+namespace {
 
-absl::Status BatchQueue::Enqueue(BatchTask task) {
+// Whether `a` and `b` have the same inputs with the same dimensions after the first.
+bool SameInnerShapes(const NamedTensors& a, const NamedTensors& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const Shape& x = a[i].second.shape();
+    const Shape& y = b[i].second.shape();
+    if (x.size() != y.size() || !std::equal(x.begin() + (x.empty() ? 0 : 1), x.end(),
+                                            y.begin() + (y.empty() ? 0 : 1))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status BatchQueue::Enqueue(BatchTask& task) {
+  if (task.rows < 1) return absl::InvalidArgumentError("a request needs at least one row");
   if (task.rows > settings_.max_batch_size) {
     return absl::InvalidArgumentError(
         StrCat("the request has ", task.rows, " rows; this model's batches hold at most ",
@@ -40,7 +60,9 @@ std::optional<Batch> BatchQueue::TakeBatch(absl::Time now, std::vector<BatchTask
   const bool full = queued_rows_ >= settings_.max_batch_size;
   if (!full && !flush && now < NextDue()) return std::nullopt;
   Batch batch;
-  while (!tasks_.empty() && batch.rows + tasks_.front().rows <= settings_.max_batch_size) {
+  while (!tasks_.empty() && batch.rows + tasks_.front().rows <= settings_.max_batch_size &&
+         (settings_.pad_variable_length_inputs || batch.tasks.empty() ||
+          SameInnerShapes(batch.tasks[0].inputs, tasks_.front().inputs))) {
     batch.rows += tasks_.front().rows;
     queued_rows_ -= tasks_.front().rows;
     batch.tasks.push_back(std::move(tasks_.front()));
@@ -48,6 +70,12 @@ std::optional<Batch> BatchQueue::TakeBatch(absl::Time now, std::vector<BatchTask
   }
   batch.padded_rows = PaddedRows(batch.rows);
   return batch;
+}
+
+absl::Time BatchQueue::NextWakeup() const {
+  absl::Time wakeup = NextDue();
+  for (const BatchTask& task : tasks_) wakeup = std::min(wakeup, task.deadline);
+  return wakeup;
 }
 
 absl::Time BatchQueue::NextDue() const {

@@ -47,18 +47,24 @@ class BatchQueue {
  public:
   explicit BatchQueue(const BatchingSettings& settings) : settings_(settings) {}
 
-  // Queues `task`. RESOURCE_EXHAUSTED when max_enqueued_batches * max_batch_size rows are waiting
-  // already; INVALID_ARGUMENT when the task alone has more than max_batch_size rows.
-  absl::Status Enqueue(BatchTask task);
+  // Queues `task`, moving from it only on success. RESOURCE_EXHAUSTED when
+  // max_enqueued_batches * max_batch_size rows are waiting already; INVALID_ARGUMENT when the task
+  // has no rows or more than max_batch_size.
+  absl::Status Enqueue(BatchTask& task);
+  absl::Status Enqueue(BatchTask&& task) { return Enqueue(task); }
 
   // The next batch to run at `now`, if one is due: the oldest tasks, in order, up to
   // max_batch_size rows, once they fill a batch or the oldest has waited batch_timeout (with
   // `flush`, whatever is queued). Tasks whose deadline has passed are moved to `expired` instead.
+  // Without pad_variable_length_inputs the batch stops at the first task whose dimensions (other
+  // than the first) differ from the first task's, so one request's shape never fails another's.
   std::optional<Batch> TakeBatch(absl::Time now, std::vector<BatchTask>& expired,
                                  bool flush = false);
 
   // When the oldest task's batch_timeout runs out; InfiniteFuture when the queue is empty.
   absl::Time NextDue() const;
+  // When TakeBatch has something to do next: NextDue(), or an earlier task deadline.
+  absl::Time NextWakeup() const;
 
   bool empty() const { return tasks_.empty(); }
   int64_t queued_rows() const { return queued_rows_; }

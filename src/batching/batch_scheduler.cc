@@ -71,16 +71,24 @@ void BatchScheduler::Submit(NamedTensors inputs, absl::Time deadline, BatchTask:
     if (*rows > settings_.max_batch_size && settings_.enable_large_batch_splitting) {
       queued = EnqueueSplit(std::move(inputs), *rows, deadline, done);
     } else {
-      queued = queue_.Enqueue({std::move(inputs), *rows, absl::Now(), deadline, done});
+      BatchTask task{std::move(inputs), *rows, absl::Now(), deadline, std::move(done)};
+      queued = queue_.Enqueue(task);
+      if (!queued.ok()) done = std::move(task.done);  // not queued: still ours to answer
     }
+    // Reported under the lock, so that a batch thread's OnDequeued cannot come first.
+    if (queued.ok() && observer_ != nullptr) observer_->OnEnqueued(*rows);
   }
-  if (!queued.ok()) return done(queued);
-  if (observer_ != nullptr) observer_->OnEnqueued(*rows);
+  if (!queued.ok()) done(queued);
 }
 
 absl::Status BatchScheduler::EnqueueSplit(NamedTensors inputs, int64_t rows, absl::Time deadline,
                                           BatchTask::Done done) {
   const int64_t capacity = settings_.max_enqueued_batches * settings_.max_batch_size;
+  if (rows > capacity) {
+    return absl::InvalidArgumentError(StrCat(
+        "the request has ", rows, " rows; this model queues at most ", capacity,
+        " (max_enqueued_batches x max_batch_size)"));
+  }
   if (queue_.queued_rows() + rows > capacity) {
     return absl::ResourceExhaustedError(StrCat(
         "the batching queue is full (", queue_.queued_rows(), " of ", capacity,
@@ -96,8 +104,8 @@ absl::Status BatchScheduler::EnqueueSplit(NamedTensors inputs, int64_t rows, abs
     auto complete = [split, part](absl::StatusOr<NamedTensors> outputs) {
       split->Complete(part, std::move(outputs));
     };
-    absl::Status queued =
-        queue_.Enqueue({SliceRows(inputs, begin, end), end - begin, now, deadline, complete});
+    BatchTask task{SliceRows(inputs, begin, end), end - begin, now, deadline, complete};
+    absl::Status queued = queue_.Enqueue(task);
     if (!queued.ok()) return queued;  // not reached: the capacity was checked above
   }
   return absl::OkStatus();
@@ -113,7 +121,7 @@ std::optional<Batch> BatchScheduler::NextBatch(std::vector<BatchTask>& expired) 
     auto changed = [this, rows = queue_.queued_rows()]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
       return stopping_ || queue_.queued_rows() != rows;
     };
-    mutex_.AwaitWithDeadline(absl::Condition(&changed), queue_.NextDue());
+    mutex_.AwaitWithDeadline(absl::Condition(&changed), queue_.NextWakeup());
   }
 }
 
@@ -141,10 +149,16 @@ void BatchScheduler::RunBatch(int thread, Batch batch) {
     sizes.push_back(task.rows);
   }
   ReportDequeued(observer_, batch.tasks, start);
-  absl::StatusOr<NamedTensors> joined =
-      ConcatenateInputs(parts, batch.padded_rows, settings_.pad_variable_length_inputs);
-  if (!joined.ok()) return Fail(batch.tasks, joined.status());
-  absl::StatusOr<NamedTensors> outputs = execute_(thread, *joined);
+  absl::StatusOr<NamedTensors> outputs;
+  if (batch.tasks.size() == 1 && batch.padded_rows == batch.rows) {
+    // A batch of one request that needs no padding runs on the request's own tensors: no copy.
+    outputs = execute_(thread, batch.tasks[0].inputs);
+  } else {
+    absl::StatusOr<NamedTensors> joined =
+        ConcatenateInputs(parts, batch.padded_rows, settings_.pad_variable_length_inputs);
+    if (!joined.ok()) return Fail(batch.tasks, joined.status());
+    outputs = execute_(thread, *joined);
+  }
   if (observer_ != nullptr) {
     observer_->OnBatch(batch.rows, batch.padded_rows, absl::Now() - start);
   }

@@ -23,7 +23,13 @@ class RegionCopier {
   RegionCopier(const Tensor& src, Tensor& dst)
       : src_(src), dst_(dst), src_strides_(Strides(src.shape())), dst_strides_(Strides(dst.shape())) {}
 
-  void CopyAt(int64_t row) { Copy(0, 0, row * dst_strides_[0]); }
+  void CopyAt(int64_t row) {
+    // Same dimensions after the first: the rows are one contiguous run.
+    if (std::equal(src_.shape().begin() + 1, src_.shape().end(), dst_.shape().begin() + 1)) {
+      return CopyRun(0, row * dst_strides_[0], src_.num_elements());
+    }
+    Copy(0, 0, row * dst_strides_[0]);
+  }
 
  private:
   void Copy(size_t dim, int64_t src_offset, int64_t dst_offset) {

@@ -86,6 +86,33 @@ TEST(BatchQueueTest, AFullQueueRefusesAtOnce) {
   EXPECT_EQ(queue.Enqueue(Task(5)).code(), absl::StatusCode::kInvalidArgument);  // > max
 }
 
+TEST(BatchQueueTest, ARequestWithNoRowsIsRefused) {
+  BatchQueue queue(Settings(4, absl::Seconds(1)));
+  EXPECT_EQ(queue.Enqueue(Task(0)).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(BatchQueueTest, ABatchStopsAtARequestOfAnotherShape) {
+  BatchQueue queue(Settings(8, absl::ZeroDuration()));
+  auto shaped = [](int64_t columns) {
+    BatchTask task = Task(1);
+    task.inputs = {{"x", Tensor::Zeros(DataType::kFp32, {1, columns})}};
+    return task;
+  };
+  ASSERT_TRUE(queue.Enqueue(shaped(5)).ok());
+  ASSERT_TRUE(queue.Enqueue(shaped(5)).ok());
+  ASSERT_TRUE(queue.Enqueue(shaped(7)).ok());
+  std::vector<BatchTask> expired;
+  EXPECT_EQ(queue.TakeBatch(kStart, expired)->rows, 2);
+  EXPECT_EQ(queue.TakeBatch(kStart, expired)->rows, 1);
+}
+
+TEST(BatchQueueTest, TheNextWakeupIncludesDeadlines) {
+  BatchQueue queue(Settings(4, absl::Milliseconds(100)));
+  ASSERT_TRUE(queue.Enqueue(Task(1, kStart, kStart + absl::Milliseconds(50))).ok());
+  EXPECT_EQ(queue.NextDue(), kStart + absl::Milliseconds(100));
+  EXPECT_EQ(queue.NextWakeup(), kStart + absl::Milliseconds(50));
+}
+
 TEST(BatchQueueTest, ExpiredRequestsNeverRun) {
   BatchQueue queue(Settings(4, absl::Milliseconds(10)));
   std::vector<BatchTask> expired;

@@ -84,9 +84,9 @@ TEST(BatchingTest, ARequestWhoseDeadlinePassesInTheQueueNeverRuns) {
     // One instance: a slow request holds it for seconds (more on a loaded CI machine).
     absl::StatusOr<HttpResult> busy;
     std::thread hold([&] {
-      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[300.0]]})");
+      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[400.0]]})");
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     auto late = late_client.Send("POST", "/v1/models/slow:predict", R"({"instances": [[1.0]]})",
                                  {{"X-Request-Timeout-Ms", "50"}});
     hold.join();
