@@ -135,12 +135,15 @@ int Serve(const ServerConfig& config) {
   ManagementRouterOptions management_options;
   management_options.bearer_token = config.management_token;
   if (sources.HasConfigFile()) management_options.reload_config = [&] { return sources.ReloadConfig(); };
-  ManagementRouter management_router(manager, management_options);
+  // Only with a listener: the router owns a thread pool.
+  std::unique_ptr<ManagementRouter> management_router;
   std::unique_ptr<HttpServer> management;
   if (config.management_port >= 0) {
+    management_router = std::make_unique<ManagementRouter>(manager, management_options);
     auto started = StartHttp(config.management_address, config.management_port, config,
-                             [&management_router](HttpRequest request, HttpResponder respond) {
-                               management_router.Handle(std::move(request), std::move(respond));
+                             [router = management_router.get()](HttpRequest request,
+                                                                HttpResponder respond) {
+                               router->Handle(std::move(request), std::move(respond));
                              });
     if (!started.ok()) {
       LogError("cannot start the management API: ", started.status().message());
