@@ -41,11 +41,11 @@ absl::Status BatchQueue::Enqueue(BatchTask& task) {
   return absl::OkStatus();
 }
 
-void BatchQueue::DropExpired(absl::Time now, std::vector<BatchTask>& expired) {
+void BatchQueue::DropUnwanted(absl::Time now, std::vector<BatchTask>& dropped) {
   for (auto it = tasks_.begin(); it != tasks_.end();) {
-    if (it->deadline <= now) {
+    if (it->deadline <= now || IsCancelled(it->cancellation)) {
       queued_rows_ -= it->rows;
-      expired.push_back(std::move(*it));
+      dropped.push_back(std::move(*it));
       it = tasks_.erase(it);
     } else {
       ++it;
@@ -53,16 +53,18 @@ void BatchQueue::DropExpired(absl::Time now, std::vector<BatchTask>& expired) {
   }
 }
 
-std::optional<Batch> BatchQueue::TakeBatch(absl::Time now, std::vector<BatchTask>& expired,
+std::optional<Batch> BatchQueue::TakeBatch(absl::Time now, std::vector<BatchTask>& dropped,
                                            bool flush) {
-  DropExpired(now, expired);
+  DropUnwanted(now, dropped);
   if (tasks_.empty()) return std::nullopt;
+  size_t count = BatchableTasks();
   const bool full = queued_rows_ >= settings_.max_batch_size;
-  if (!full && !flush && now < NextDue()) return std::nullopt;
+  if (!full && !flush && now < NextDue()) {
+    count = PreferredTasks(count);
+    if (count == 0) return std::nullopt;
+  }
   Batch batch;
-  while (!tasks_.empty() && batch.rows + tasks_.front().rows <= settings_.max_batch_size &&
-         (settings_.pad_variable_length_inputs || batch.tasks.empty() ||
-          SameInnerShapes(batch.tasks[0].inputs, tasks_.front().inputs))) {
+  for (size_t i = 0; i < count; ++i) {
     batch.rows += tasks_.front().rows;
     queued_rows_ -= tasks_.front().rows;
     batch.tasks.push_back(std::move(tasks_.front()));
@@ -70,6 +72,32 @@ std::optional<Batch> BatchQueue::TakeBatch(absl::Time now, std::vector<BatchTask
   }
   batch.padded_rows = PaddedRows(batch.rows);
   return batch;
+}
+
+size_t BatchQueue::BatchableTasks() const {
+  size_t count = 0;
+  int64_t rows = 0;
+  for (const BatchTask& task : tasks_) {
+    if (rows + task.rows > settings_.max_batch_size) break;
+    if (!settings_.pad_variable_length_inputs && count > 0 &&
+        !SameInnerShapes(tasks_.front().inputs, task.inputs)) {
+      break;
+    }
+    rows += task.rows;
+    ++count;
+  }
+  return count;
+}
+
+size_t BatchQueue::PreferredTasks(size_t batchable) const {
+  const std::vector<int64_t>& preferred = settings_.preferred_batch_sizes;
+  size_t best = 0;
+  int64_t rows = 0;
+  for (size_t i = 0; i < batchable; ++i) {
+    rows += tasks_[i].rows;
+    if (std::binary_search(preferred.begin(), preferred.end(), rows)) best = i + 1;
+  }
+  return best;
 }
 
 absl::Time BatchQueue::NextWakeup() const {

@@ -7,8 +7,8 @@
 //
 //   BatchQueue queue(settings);
 //   RETURN_IF_ERROR(queue.Enqueue(std::move(task)));
-//   std::vector<BatchTask> expired;
-//   if (std::optional<Batch> batch = queue.TakeBatch(now, expired)) Run(*batch);
+//   std::vector<BatchTask> dropped;
+//   if (std::optional<Batch> batch = queue.TakeBatch(now, dropped)) Run(*batch);
 //
 // Thread safety: none; the scheduler guards it with its mutex.
 
@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/cancellation.h"
 #include "core/batching_settings.h"
 #include "core/inference.h"
 
@@ -35,6 +36,7 @@ struct BatchTask {
   absl::Time enqueued;
   absl::Time deadline = absl::InfiniteFuture();
   Done done;
+  Cancellation cancellation;  // raised: the client has gone, the task is dropped
 };
 
 struct Batch {
@@ -55,10 +57,12 @@ class BatchQueue {
 
   // The next batch to run at `now`, if one is due: the oldest tasks, in order, up to
   // max_batch_size rows, once they fill a batch or the oldest has waited batch_timeout (with
-  // `flush`, whatever is queued). Tasks whose deadline has passed are moved to `expired` instead.
+  // `flush`, whatever is queued). Before that, the oldest tasks whose rows add up to the largest
+  // reachable preferred batch size, if any. Tasks whose deadline has passed or whose client has gone
+  // (cancellation raised) are moved to `dropped` instead.
   // Without pad_variable_length_inputs the batch stops at the first task whose dimensions (other
   // than the first) differ from the first task's, so one request's shape never fails another's.
-  std::optional<Batch> TakeBatch(absl::Time now, std::vector<BatchTask>& expired,
+  std::optional<Batch> TakeBatch(absl::Time now, std::vector<BatchTask>& dropped,
                                  bool flush = false);
 
   // When the oldest task's batch_timeout runs out; InfiniteFuture when the queue is empty.
@@ -73,7 +77,14 @@ class BatchQueue {
   int64_t PaddedRows(int64_t rows) const;
 
  private:
-  void DropExpired(absl::Time now, std::vector<BatchTask>& expired);
+  // How many of the oldest tasks fit one batch: up to max_batch_size rows, and (without
+  // pad_variable_length_inputs) of the first task's inner shape.
+  size_t BatchableTasks() const;
+  // How many of the first `batchable` tasks add up to the largest preferred batch size they
+  // reach exactly; 0 when they reach none.
+  size_t PreferredTasks(size_t batchable) const;
+  // Moves the tasks that must not run any more to `dropped`.
+  void DropUnwanted(absl::Time now, std::vector<BatchTask>& dropped);
 
   const BatchingSettings settings_;
   std::deque<BatchTask> tasks_;

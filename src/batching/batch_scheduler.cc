@@ -41,6 +41,14 @@ class SplitRequest {
   const BatchTask::Done done_;
 };
 
+// Why a task left the queue without running.
+absl::Status DroppedStatus(const BatchTask& task) {
+  if (IsCancelled(task.cancellation)) {
+    return absl::CancelledError("the client went away before the request ran");
+  }
+  return absl::DeadlineExceededError("the request's deadline passed while it waited for a batch");
+}
+
 }  // namespace
 
 BatchScheduler::BatchScheduler(const BatchingSettings& settings, int num_threads,
@@ -62,16 +70,18 @@ BatchScheduler::~BatchScheduler() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void BatchScheduler::Submit(NamedTensors inputs, absl::Time deadline, BatchTask::Done done) {
+void BatchScheduler::Submit(NamedTensors inputs, absl::Time deadline, BatchTask::Done done,
+                            Cancellation cancellation) {
   absl::StatusOr<int64_t> rows = BatchRows(inputs);
   if (!rows.ok()) return done(rows.status());
   absl::Status queued;
   {
     absl::MutexLock lock(&mutex_);
     if (*rows > settings_.max_batch_size && settings_.enable_large_batch_splitting) {
-      queued = EnqueueSplit(std::move(inputs), *rows, deadline, done);
+      queued = EnqueueSplit(std::move(inputs), *rows, deadline, done, cancellation);
     } else {
-      BatchTask task{std::move(inputs), *rows, absl::Now(), deadline, std::move(done)};
+      BatchTask task{std::move(inputs), *rows, absl::Now(), deadline, std::move(done),
+                     std::move(cancellation)};
       queued = queue_.Enqueue(task);
       if (!queued.ok()) done = std::move(task.done);  // not queued: still ours to answer
     }
@@ -82,7 +92,8 @@ void BatchScheduler::Submit(NamedTensors inputs, absl::Time deadline, BatchTask:
 }
 
 absl::Status BatchScheduler::EnqueueSplit(NamedTensors inputs, int64_t rows, absl::Time deadline,
-                                          BatchTask::Done done) {
+                                          BatchTask::Done done,
+                                          const Cancellation& cancellation) {
   const int64_t capacity = settings_.max_enqueued_batches * settings_.max_batch_size;
   if (rows > capacity) {
     return absl::InvalidArgumentError(StrCat(
@@ -104,18 +115,19 @@ absl::Status BatchScheduler::EnqueueSplit(NamedTensors inputs, int64_t rows, abs
     auto complete = [split, part](absl::StatusOr<NamedTensors> outputs) {
       split->Complete(part, std::move(outputs));
     };
-    BatchTask task{SliceRows(inputs, begin, end), end - begin, now, deadline, complete};
+    BatchTask task{SliceRows(inputs, begin, end), end - begin, now, deadline, complete,
+                   cancellation};
     absl::Status queued = queue_.Enqueue(task);
     if (!queued.ok()) return queued;  // not reached: the capacity was checked above
   }
   return absl::OkStatus();
 }
 
-std::optional<Batch> BatchScheduler::NextBatch(std::vector<BatchTask>& expired) {
+std::optional<Batch> BatchScheduler::NextBatch(std::vector<BatchTask>& dropped) {
   absl::MutexLock lock(&mutex_);
   while (true) {
-    std::optional<Batch> batch = queue_.TakeBatch(absl::Now(), expired, /*flush=*/stopping_);
-    if (batch.has_value() || !expired.empty()) return batch;
+    std::optional<Batch> batch = queue_.TakeBatch(absl::Now(), dropped, /*flush=*/stopping_);
+    if (batch.has_value() || !dropped.empty()) return batch;
     if (stopping_ && queue_.empty()) return std::nullopt;
     // Wake for a new request, for stopping, or when the oldest request's timeout runs out.
     auto changed = [this, rows = queue_.queued_rows()]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
@@ -127,14 +139,13 @@ std::optional<Batch> BatchScheduler::NextBatch(std::vector<BatchTask>& expired) 
 
 void BatchScheduler::Run(int thread) {
   while (true) {
-    std::vector<BatchTask> expired;
-    std::optional<Batch> batch = NextBatch(expired);
-    ReportDequeued(observer_, expired, absl::Now());
-    Fail(expired, absl::DeadlineExceededError("the request's deadline passed while it waited "
-                                              "for a batch"));
+    std::vector<BatchTask> dropped;
+    std::optional<Batch> batch = NextBatch(dropped);
+    ReportDequeued(observer_, dropped, absl::Now());
+    for (BatchTask& task : dropped) task.done(DroppedStatus(task));
     if (batch.has_value()) {
       RunBatch(thread, *std::move(batch));
-    } else if (expired.empty()) {
+    } else if (dropped.empty()) {
       return;
     }
   }

@@ -6,9 +6,10 @@
 // due batch, joins its inputs along dimension 0 (padded to an allowed size), runs it, and hands
 // each request its own rows of the outputs, as views of the batch's output.
 //
-// A full queue refuses at once (RESOURCE_EXHAUSTED); a request whose deadline passes while it
-// waits is answered DEADLINE_EXCEEDED and never runs. A request with more rows than a batch holds
-// is split across batches when enable_large_batch_splitting, else refused (INVALID_ARGUMENT).
+// A full queue refuses at once (RESOURCE_EXHAUSTED). A request whose deadline passes while it
+// waits is answered DEADLINE_EXCEEDED and never runs; so is one whose client went away
+// (CANCELLED). A request with more rows than a batch holds is split across batches when
+// enable_large_batch_splitting, else refused (INVALID_ARGUMENT).
 //
 // Thread safety: Submit() may be called from any thread; `done` runs on a batch thread (or on
 // the caller's, for a refusal).
@@ -62,15 +63,19 @@ class BatchScheduler {
   BatchScheduler(const BatchScheduler&) = delete;
   BatchScheduler& operator=(const BatchScheduler&) = delete;
 
-  void Submit(NamedTensors inputs, absl::Time deadline, BatchTask::Done done);
+  // Queues `inputs`; `done` gets their outputs, or why they never ran. A raised `cancellation`
+  // drops the request from the queue (CANCELLED) if it has not started yet.
+  void Submit(NamedTensors inputs, absl::Time deadline, BatchTask::Done done,
+              Cancellation cancellation = nullptr);
 
  private:
   void Run(int thread);
   // Waits for the next batch to run; nullopt once stopping and empty.
-  std::optional<Batch> NextBatch(std::vector<BatchTask>& expired);
+  std::optional<Batch> NextBatch(std::vector<BatchTask>& dropped);
   void RunBatch(int thread, Batch batch);
   absl::Status EnqueueSplit(NamedTensors inputs, int64_t rows, absl::Time deadline,
-                            BatchTask::Done done) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+                            BatchTask::Done done, const Cancellation& cancellation)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const BatchingSettings settings_;
   const Execute execute_;

@@ -67,6 +67,9 @@ google::protobuf::Int64Value* Int64Field(std::string_view key,
   return proto.mutable_max_execution_batch_size();
 }
 
+// The one batching parameter TF Serving's BatchingParameters lacks (Triton's idea).
+constexpr std::string_view kPreferredBatchSizes = "preferred_batch_sizes";
+
 // batching_parameters: the fields of TF Serving's BatchingParameters
 // (shared/docs/protocols.md 2.10) by name, plain values rather than wrapper messages.
 absl::StatusOr<tensorflow::serving::BatchingParameters> BatchingParametersMessage(
@@ -75,12 +78,14 @@ absl::StatusOr<tensorflow::serving::BatchingParameters> BatchingParametersMessag
       node, path,
       {"max_batch_size", "batch_timeout_micros", "max_enqueued_batches", "num_batch_threads",
        "max_execution_batch_size", "thread_pool_name", "enable_large_batch_splitting",
-       "allowed_batch_sizes", "pad_variable_length_inputs"}));
+       "allowed_batch_sizes", "pad_variable_length_inputs", kPreferredBatchSizes}));
   tensorflow::serving::BatchingParameters proto;
   for (const auto& entry : node) {
     const std::string& key = entry.first.Scalar();
     const std::string key_path = StrCat(path, ".", key);
-    if (key == "thread_pool_name") {
+    if (key == kPreferredBatchSizes) {
+      continue;  // Serval's own; read by ApplyBatchingParameters
+    } else if (key == "thread_pool_name") {
       ASSIGN_OR_RETURN(*proto.mutable_thread_pool_name()->mutable_value(),
                        ReadString(entry.second, key_path));
     } else if (key == "enable_large_batch_splitting") {
@@ -107,6 +112,13 @@ absl::Status ApplyBatchingParameters(const YAML::Node& node, std::string_view pa
   ASSIGN_OR_RETURN(tensorflow::serving::BatchingParameters proto,
                    BatchingParametersMessage(node, path));
   absl::StatusOr<BatchingSettings> settings = BatchingSettingsFromProto(proto);
+  if (settings.ok() && node[std::string(kPreferredBatchSizes)]) {
+    const std::string key_path = StrCat(path, ".", kPreferredBatchSizes);
+    ASSIGN_OR_RETURN(settings->preferred_batch_sizes,
+                     ReadIntegerList(node[std::string(kPreferredBatchSizes)], key_path));
+    absl::Status valid = ValidateBatchingSettings(*settings);
+    if (!valid.ok()) settings = valid;
+  }
   if (!settings.ok()) {
     const BatchingParametersError error =
         SplitBatchingParametersError(FromAbsl(settings.status().message()));

@@ -29,6 +29,10 @@ struct BatchingSettings {
   // Batches are padded up to the next of these (ascending; the last equals max_batch_size);
   // empty: no padding.
   std::vector<int64_t> allowed_batch_sizes;
+  // Triton's preferred batch sizes (ascending, each at most max_batch_size): a batch whose
+  // queued requests add up to one of these runs at once, without waiting for batch_timeout;
+  // empty: only a full batch or the timeout starts one.
+  std::vector<int64_t> preferred_batch_sizes;
   // Pad ragged dimensions (other than the first) to the largest in the batch when concatenating.
   bool pad_variable_length_inputs = false;
   bool enable_large_batch_splitting = false;
@@ -36,7 +40,8 @@ struct BatchingSettings {
 
 // INVALID_ARGUMENT naming the field (as "batching_parameters.field") for a max_batch_size < 1, a
 // negative timeout, max_enqueued_batches < 1, negative num_batch_threads, allowed_batch_sizes
-// not strictly increasing or whose last entry is not max_batch_size.
+// not strictly increasing or whose last entry is not max_batch_size, preferred_batch_sizes not
+// strictly increasing or beyond max_batch_size.
 absl::Status ValidateBatchingSettings(const BatchingSettings& settings);
 
 }  // namespace serval

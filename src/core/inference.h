@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/cancellation.h"
 #include "core/tensor.h"
 
 namespace serval {
@@ -37,6 +38,8 @@ struct InferenceRequest {
   std::vector<std::string> output_filter;
   // A request still queued at this time never runs; it is answered DEADLINE_EXCEEDED.
   absl::Time deadline = absl::InfiniteFuture();
+  // Raised when the client has gone; a request still queued then never runs (CANCELLED).
+  Cancellation cancellation;
 };
 
 struct InferenceResponse {

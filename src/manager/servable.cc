@@ -53,14 +53,17 @@ Servable::~Servable() {
   for (std::thread& executor : executors_) executor.join();
 }
 
-void Servable::Submit(NamedTensors inputs, ExecuteCallback done, absl::Time deadline) {
+void Servable::Submit(NamedTensors inputs, ExecuteCallback done, absl::Time deadline,
+                      Cancellation cancellation) {
   if (batch_scheduler_ != nullptr) {
-    return batch_scheduler_->Submit(std::move(inputs), deadline, std::move(done));
+    return batch_scheduler_->Submit(std::move(inputs), deadline, std::move(done),
+                                    std::move(cancellation));
   }
   {
     absl::MutexLock lock(&mutex_);
     if (queue_.size() < options_.max_queued_requests) {
-      queue_.push_back({std::move(inputs), std::move(done), deadline, absl::Now()});
+      queue_.push_back(
+          {std::move(inputs), std::move(done), deadline, absl::Now(), std::move(cancellation)});
       if (options_.observer != nullptr) options_.observer->OnEnqueued(1);
       return;
     }
@@ -93,6 +96,10 @@ void Servable::RunInstance(ModelInstance& instance) {
     if (options_.observer != nullptr) options_.observer->OnDequeued(1, start - work.enqueued);
     if (start >= work.deadline) {
       work.done(absl::DeadlineExceededError("the request's deadline passed while it was queued"));
+      continue;
+    }
+    if (IsCancelled(work.cancellation)) {
+      work.done(absl::CancelledError("the client went away before the request ran"));
       continue;
     }
     absl::StatusOr<NamedTensors> outputs = instance.Execute(work.inputs);

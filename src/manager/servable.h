@@ -23,8 +23,9 @@
 #include "absl/synchronization/mutex.h"
 #include "backend/backend.h"
 #include "batching/batch_scheduler.h"
-#include "core/batching_settings.h"
+#include "common/cancellation.h"
 #include "common/thread_pool.h"
+#include "core/batching_settings.h"
 
 namespace serval {
 
@@ -65,9 +66,9 @@ class Servable {
   // Queues `inputs` for the next free instance (or the next batch); `done` runs on that
   // instance's thread. When the queue is full, `done` runs at once on the caller's thread with
   // RESOURCE_EXHAUSTED; a request still queued at `deadline` never runs and gets
-  // DEADLINE_EXCEEDED.
+  // DEADLINE_EXCEEDED, nor does one whose `cancellation` was raised meanwhile (CANCELLED).
   void Submit(NamedTensors inputs, ExecuteCallback done,
-              absl::Time deadline = absl::InfiniteFuture());
+              absl::Time deadline = absl::InfiniteFuture(), Cancellation cancellation = nullptr);
 
   // Runs `inputs` on each instance in turn, on the calling thread. Only for warmup, before the
   // servable takes traffic (an instance must never run two things at once).
@@ -79,6 +80,7 @@ class Servable {
     ExecuteCallback done;
     absl::Time deadline;
     absl::Time enqueued;
+    Cancellation cancellation;
   };
 
   Servable(ServableId id, std::unique_ptr<Model> model, const ServableOptions& options)

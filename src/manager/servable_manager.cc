@@ -75,8 +75,9 @@ std::set<int64_t> AspiredVersions(const ModelSettings& settings,
 BatchingSettings BatchingFor(const ModelSettings& model, BatchingSettings batching) {
   if (!batching.enabled || model.batch_size <= 0) return batching;
   batching.max_batch_size = model.batch_size;
-  std::erase_if(batching.allowed_batch_sizes,
-                [&](int64_t size) { return size > model.batch_size; });
+  auto too_large = [&](int64_t size) { return size > model.batch_size; };
+  std::erase_if(batching.allowed_batch_sizes, too_large);
+  std::erase_if(batching.preferred_batch_sizes, too_large);
   if (!batching.allowed_batch_sizes.empty() &&
       batching.allowed_batch_sizes.back() != model.batch_size) {
     batching.allowed_batch_sizes.push_back(model.batch_size);

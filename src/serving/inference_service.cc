@@ -122,7 +122,7 @@ void InferenceService::Infer(std::shared_ptr<Servable> servable, InferenceReques
                   done(InferenceResponse{servable->id().name, servable->id().version,
                                          *std::move(selected)});
                 },
-                request.deadline);
+                request.deadline, std::move(request.cancellation));
 }
 
 absl::StatusOr<std::vector<ServableVersionStatus>> InferenceService::GetModelStatus(

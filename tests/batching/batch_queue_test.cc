@@ -77,6 +77,27 @@ TEST(BatchQueueTest, PadsToTheNextAllowedSize) {
   EXPECT_EQ(queue.PaddedRows(8), 8);
 }
 
+TEST(BatchQueueTest, APreferredSizeRunsWithoutWaiting) {
+  BatchingSettings settings = Settings(8, absl::Milliseconds(10));
+  settings.preferred_batch_sizes = {2, 4};
+  BatchQueue queue(settings);
+  std::vector<BatchTask> dropped;
+  ASSERT_TRUE(queue.Enqueue(Task(1)).ok());
+  EXPECT_FALSE(queue.TakeBatch(kStart, dropped).has_value());  // 1 is not preferred: it waits
+  ASSERT_TRUE(queue.Enqueue(Task(2)).ok());
+  EXPECT_FALSE(queue.TakeBatch(kStart, dropped).has_value());  // 1 + 2 reaches none either
+  ASSERT_TRUE(queue.Enqueue(Task(1)).ok());
+  ASSERT_TRUE(queue.Enqueue(Task(3)).ok());
+  // 1, 3, 4, 7 rows: the largest preferred size reached is 4, the first three tasks.
+  std::optional<Batch> batch = queue.TakeBatch(kStart, dropped);
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->tasks.size(), 3u);
+  EXPECT_EQ(batch->rows, 4);
+  // The rest waits for its timeout.
+  EXPECT_FALSE(queue.TakeBatch(kStart, dropped).has_value());
+  EXPECT_EQ(queue.TakeBatch(kStart + absl::Milliseconds(10), dropped)->rows, 3);
+}
+
 TEST(BatchQueueTest, AFullQueueRefusesAtOnce) {
   BatchQueue queue(Settings(4, absl::Seconds(1)));  // room for 2 batches: 8 rows
   ASSERT_TRUE(queue.Enqueue(Task(4)).ok());
@@ -122,6 +143,23 @@ TEST(BatchQueueTest, ExpiredRequestsNeverRun) {
   ASSERT_EQ(expired.size(), 1u);
   ASSERT_TRUE(batch.has_value());
   EXPECT_EQ(batch->tasks.size(), 1u);
+  EXPECT_EQ(queue.queued_rows(), 0);
+}
+
+TEST(BatchQueueTest, RequestsWhoseClientWentAwayNeverRun) {
+  BatchQueue queue(Settings(4, absl::Milliseconds(10)));
+  auto flag = std::make_shared<CancellationFlag>();
+  BatchTask gone = Task(2);
+  gone.cancellation = flag;
+  ASSERT_TRUE(queue.Enqueue(gone).ok());
+  ASSERT_TRUE(queue.Enqueue(Task(1)).ok());
+  flag->Cancel();
+  std::vector<BatchTask> dropped;
+  std::optional<Batch> batch = queue.TakeBatch(kStart + absl::Milliseconds(10), dropped);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0].rows, 2);
+  ASSERT_TRUE(batch.has_value());
+  EXPECT_EQ(batch->rows, 1);
   EXPECT_EQ(queue.queued_rows(), 0);
 }
 

@@ -186,6 +186,26 @@ TEST(BatchSchedulerTest, ARequestPastItsDeadlineNeverRuns) {
   EXPECT_THAT(model.batch_rows(), ::testing::ElementsAre(1));
 }
 
+TEST(BatchSchedulerTest, ARequestWhoseClientWentAwayNeverRuns) {
+  HeldModel model;
+  BatchScheduler scheduler(Settings(4), 1, model.Execute());
+  model.Hold();
+  Result running, gone, staying;
+  scheduler.Submit(Rows({1}), absl::InfiniteFuture(), running.Callback());
+  model.WaitUntilRunning();
+  auto flag = std::make_shared<CancellationFlag>();
+  scheduler.Submit(Rows({2}), absl::InfiniteFuture(), gone.Callback(), flag);
+  scheduler.Submit(Rows({3}), absl::InfiniteFuture(), staying.Callback());
+  flag->Cancel();
+  model.Release();
+  gone.done.WaitForNotification();
+  staying.done.WaitForNotification();
+  EXPECT_EQ(gone.outputs.status().code(), absl::StatusCode::kCancelled);
+  ASSERT_TRUE(staying.outputs.ok());
+  EXPECT_EQ(Values(*staying.outputs), std::vector<float>{3});
+  EXPECT_THAT(model.batch_rows(), ::testing::ElementsAre(1, 1));
+}
+
 TEST(BatchSchedulerTest, DestructionRunsWhatIsQueued) {
   HeldModel model;
   Result result;

@@ -262,6 +262,7 @@ server_config:
     thread_pool_name: "pool"
     enable_large_batch_splitting: true
     allowed_batch_sizes: [8, 16]
+    preferred_batch_sizes: [4, 16]
     pad_variable_length_inputs: true
   enable_batching: true
 )");
@@ -271,6 +272,7 @@ server_config:
   EXPECT_EQ(config.batching.max_enqueued_batches, 3);
   EXPECT_EQ(config.batching.num_batch_threads, 0);
   EXPECT_THAT(config.batching.allowed_batch_sizes, ElementsAre(8, 16));
+  EXPECT_THAT(config.batching.preferred_batch_sizes, ElementsAre(4, 16));
   EXPECT_TRUE(config.batching.pad_variable_length_inputs);
   EXPECT_TRUE(config.batching.enable_large_batch_splitting);
 }
@@ -321,6 +323,12 @@ TEST(YamlConfigTest, BadBatchingParametersNameTheKey) {
   EXPECT_THAT(ErrorOf(head + "    max_batch_size: 32\n    allowed_batch_sizes: [32, 8, 32]\n"),
               HasSubstr("server_config.batching_parameters.allowed_batch_sizes: must be positive "
                         "and strictly increasing"));
+  EXPECT_EQ(ErrorOf(head + "    max_batch_size: 32\n    preferred_batch_sizes: [8, 64]\n"),
+            "serval.yaml:5:28: server_config.batching_parameters.preferred_batch_sizes: the last "
+            "entry (64) exceeds max_batch_size (32)");
+  EXPECT_THAT(ErrorOf(head + "    preferred_batch_sizes: [8, 8]\n"),
+              HasSubstr("server_config.batching_parameters.preferred_batch_sizes: must be "
+                        "positive and strictly increasing"));
   EXPECT_THAT(ErrorOf(head + "    max_batch_size: many\n"),
               HasSubstr("server_config.batching_parameters.max_batch_size: must be an integer"));
   EXPECT_THAT(ErrorOf(head + "    allowed_batch_sizes: 8\n"),

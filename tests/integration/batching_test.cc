@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "common/str_cat.h"
 #include "integration/test_server.h"
 #include "testing/http_client.h"
+#include "testing/raw_connection.h"
 #include "testing/temp_dir.h"
 
 namespace serval {
@@ -99,6 +103,61 @@ TEST(BatchingTest, ARequestWhoseDeadlinePassesInTheQueueNeverRuns) {
                                 {{"X-Request-Timeout-Ms", "soon"}});
     ASSERT_TRUE(bad.ok());
     EXPECT_EQ(bad->status, 400);
+  }
+}
+
+// The value of the first Prometheus sample whose line starts with `series`, or -1.
+double Sample(HttpClient& http, std::string_view series) {
+  auto metrics = http.Get("/metrics");
+  if (!metrics.ok() || metrics->status != 200) return -1;
+  const size_t at = metrics->body.find(StrCat("\n", series, " "));
+  if (at == std::string::npos) return -1;
+  return std::stod(metrics->body.substr(at + series.size() + 2));
+}
+
+// Polls `series` for up to 10 s until it reads `value`.
+bool WaitForSample(HttpClient& http, std::string_view series, double value) {
+  for (int i = 0; i < 1000; ++i) {
+    if (Sample(http, series) == value) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+TEST(BatchingTest, AClientThatDisconnectsLeavesNoWorkBehind) {
+  TempDir repository;
+  CopyTestModel("slow", repository, "slow");
+  for (bool batching : {false, true}) {
+    BatchingSettings settings = Batching(4);
+    settings.enabled = batching;
+    TestServer server(repository.path(), {.batching = settings});
+    HttpClient busy_client(server.port());
+    HttpClient metrics_client(server.port());
+    // One instance: a slow request holds it for seconds (more on a loaded CI machine).
+    absl::StatusOr<HttpResult> busy;
+    std::thread hold([&] {
+      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[400.0]]})");
+    });
+    const std::string depth = R"(serval_queue_depth{model="slow",version="1"})";
+    ASSERT_TRUE(WaitForSample(metrics_client, depth, 0)) << "the busy request never started";
+    {
+      // Minutes of work, were it ever run.
+      const std::string body = R"({"instances": [[100000.0]]})";
+      RawConnection leaving(server.port());
+      ASSERT_TRUE(leaving.Send(StrCat("POST /v1/models/slow:predict HTTP/1.1\r\n"
+                                      "Content-Length: ", body.size(), "\r\n\r\n", body)));
+      ASSERT_TRUE(WaitForSample(metrics_client, depth, 1)) << batching;
+    }  // the client gives up and closes its connection
+    hold.join();
+    ASSERT_TRUE(busy.ok());
+    EXPECT_EQ(busy->status, 200) << busy->body;
+    const std::string cancelled =
+        R"(serval_requests_total{model="slow",version="1",code="cancelled"})";
+    EXPECT_TRUE(WaitForSample(metrics_client, cancelled, 1)) << batching;
+    EXPECT_EQ(Sample(metrics_client, depth), 0) << batching;
+    // Only the busy request ran.
+    EXPECT_EQ(Sample(metrics_client, R"(serval_batch_size_count{model="slow",version="1"})"), 1)
+        << batching;
   }
 }
 

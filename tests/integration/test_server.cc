@@ -16,13 +16,14 @@ TestServer::TestServer(const std::string& repository, TestServerOptions options)
   manager_options.servable.max_queued_requests = options.max_queued_requests;
   manager_options.servable.batching = options.batching;
   manager_options.servable.num_instances = options.instances;
+  manager_options.metrics = &metrics_;
   manager_ = std::make_unique<ServableManager>(backends_, manager_options);
   auto models = ModelRepository::ForDirectory(repository).Scan();
   CHECK(models.ok()) << models.status();
   CHECK(manager_->SetModels(DefaultModelSettings(*models)).ok());
   manager_->WaitUntilSettled();
-  service_ = std::make_unique<InferenceService>(*manager_);
-  router_ = std::make_unique<RestRouter>(*service_);
+  service_ = std::make_unique<InferenceService>(*manager_, &metrics_);
+  router_ = std::make_unique<RestRouter>(*service_, &metrics_);
   HttpServerOptions http_options;
   http_options.address = "127.0.0.1";
   http_options.port = 0;

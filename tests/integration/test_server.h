@@ -2,7 +2,8 @@
 #define SERVAL_INTEGRATION_TEST_SERVER_H_
 
 // TestServer: the whole serving stack in-process (TorchScript backend, manager, inference
-// service, REST router, HTTP server on 127.0.0.1 port 0) over a model repository folder.
+// service, REST router with /metrics, HTTP server on 127.0.0.1 port 0) over a model repository
+// folder.
 //
 //   TempDir repository;
 //   CopyExampleModel("half_plus_two", repository);
@@ -15,6 +16,7 @@
 #include "backend/backend_registry.h"
 #include "core/batching_settings.h"
 #include "manager/servable_manager.h"
+#include "metrics/metrics_registry.h"
 #include "server/http/http_server.h"
 #include "server/http/management_router.h"
 #include "server/http/rest_router.h"
@@ -44,6 +46,7 @@ class TestServer {
 
  private:
   BackendRegistry backends_;
+  MetricsRegistry metrics_;
   std::unique_ptr<ServableManager> manager_;
   std::unique_ptr<InferenceService> service_;
   std::unique_ptr<RestRouter> router_;

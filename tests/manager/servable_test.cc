@@ -89,5 +89,26 @@ TEST_F(ServableTest, ARequestPastItsDeadlineDoesNotRun) {
   EXPECT_EQ(observer_->batches, 0);
 }
 
+TEST_F(ServableTest, ARequestWhoseClientWentAwayDoesNotRun) {
+  auto flag = std::make_shared<CancellationFlag>();
+  flag->Cancel();
+  for (bool batching : {false, true}) {
+    ServableOptions options;
+    options.batching.enabled = batching;
+    std::unique_ptr<Servable> servable = Create(options);
+    absl::Notification done;
+    absl::StatusOr<NamedTensors> result;
+    servable->Submit({{"x", Tensor::Zeros(DataType::kFp32, {1, 2})}},
+                     [&](absl::StatusOr<NamedTensors> outputs) {
+                       result = std::move(outputs);
+                       done.Notify();
+                     },
+                     absl::InfiniteFuture(), flag);
+    done.WaitForNotification();
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kCancelled) << batching;
+  }
+  EXPECT_EQ(observer_->batches, 0);
+}
+
 }  // namespace
 }  // namespace serval

@@ -21,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/cancellation.h"
+
 namespace serval {
 
 namespace http_internal {
@@ -36,6 +38,8 @@ struct HttpRequest {
   std::string target;  // the raw path and query, e.g. "/v1/models/m:predict?x=1"
   std::string body;
   HttpHeaders headers;  // names lower-case, values as sent, in arrival order
+  // Raised by the server when the client closes its connection before the response is sent.
+  Cancellation cancellation;
 
   // The value of the first header named `lowercase_name`, or "" when there is none.
   std::string_view Header(std::string_view lowercase_name) const {

@@ -1,7 +1,10 @@
 #include "server/http/http_session.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <iterator>
 #include <exception>
@@ -220,6 +223,7 @@ void HttpSession::DeliverRequest() {
   const uint64_t sequence = ++sequence_;
   auto message = parser_->release();
   HttpRequest request;
+  request.cancellation = NextCancellation();
   const beast::string_view method = message.method_string();
   const beast::string_view target = message.target();
   request.method.assign(method.data(), method.size());
@@ -245,6 +249,53 @@ void HttpSession::DeliverRequest() {
     LogError("HTTP handler threw a non-standard exception");
     Respond(sequence, InternalError());
   }
+  if (state_ == State::kAwaitingResponse && sequence_ == sequence) WatchForDisconnect();
+}
+
+Cancellation HttpSession::NextCancellation() {
+  // use_count() is 1 only when no earlier request's work still holds the flag.
+  if (cancellation_ == nullptr || cancellation_.use_count() != 1 || cancellation_->cancelled()) {
+    cancellation_ = std::make_shared<CancellationFlag>();
+  }
+  return cancellation_;
+}
+
+void HttpSession::WatchForDisconnect() {
+  watching_ = true;
+  // A wait, not a read: bytes the client sends meanwhile (a pipelined request) stay in the
+  // socket for the parser. No timeout: the request's own deadline bounds the wait.
+  stream_.socket().async_wait(
+      tcp::socket::wait_read,
+      [self = shared_from_this(), sequence = sequence_](beast::error_code ec) {
+        self->OnReadable(sequence, ec);
+      });
+}
+
+void HttpSession::OnReadable(uint64_t sequence, beast::error_code ec) {
+  if (state_ != State::kAwaitingResponse || sequence != sequence_) return;  // answered meanwhile
+  watching_ = false;
+  if (ec == asio::error::operation_aborted) return;
+  if (!ec) {
+    char byte;
+    const ssize_t peeked = ::recv(stream_.socket().native_handle(), &byte, 1,
+                                  MSG_PEEK | MSG_DONTWAIT);
+    // More bytes: a pipelined request, so the client is still there. Stop watching, since the
+    // socket stays readable until the parser takes them.
+    if (peeked > 0) return;
+    if (peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+      return WatchForDisconnect();
+    }
+  }
+  // End of stream or a broken connection: nobody is left to answer.
+  cancellation_->Cancel();
+  Finish();
+}
+
+void HttpSession::StopWatching() {
+  if (!watching_) return;
+  watching_ = false;
+  beast::error_code ignored;
+  stream_.socket().cancel(ignored);  // the wait is the socket's only pending operation here
 }
 
 void HttpSession::Write(int status, std::string_view content_type,
@@ -283,6 +334,7 @@ void HttpSession::Write(int status, std::string_view content_type,
   }
   response_header_.append("\r\n");
 
+  StopWatching();
   state_ = State::kWriting;
   response_body_ = std::move(body);
   const std::array<asio::const_buffer, 2> buffers = {

@@ -38,6 +38,7 @@
 #include "boost/beast/http/parser.hpp"
 #include "boost/beast/http/string_body.hpp"
 #pragma GCC diagnostic pop
+#include "common/cancellation.h"
 #include "server/http/http_message.h"
 
 namespace serval::http_internal {
@@ -162,6 +163,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   void ReadBody();
   void OnReadError(boost::beast::error_code ec);
   void DeliverRequest();
+  // While a request awaits its response, waits for the socket to turn readable: a client that
+  // closes its connection then has its request's cancellation raised and the connection ends.
+  void WatchForDisconnect();
+  void OnReadable(uint64_t sequence, boost::beast::error_code ec);
+  // Stops the wait WatchForDisconnect started, if one is pending.
+  void StopWatching();
+  // A cancellation flag for the next request; the previous one is reused when nothing holds it.
+  Cancellation NextCancellation();
   // Writes a response; the connection ends after it unless keep_alive_.
   void Write(int status, std::string_view content_type, const HttpHeaders& extra_headers,
              std::string body);
@@ -190,6 +199,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   bool head_request_ = false;
   bool fail_after_write_ = false;  // the response in flight is an error: linger, then close
   bool in_flight_ = false;  // counted in DrainState: delivered to the handler, not yet written
+  bool watching_ = false;   // a WatchForDisconnect wait is pending
+  std::shared_ptr<CancellationFlag> cancellation_;  // of the request being served
   std::string response_header_;  // reused across requests to avoid an allocation per response
   std::string response_body_;
   size_t registry_index_ = kNotRegistered;

@@ -66,7 +66,8 @@ void Predict(const InferenceService& service, ModelSpec model, HttpRequest& http
   }
   const bool row_format = parsed->row_format;
   model.signature_name = std::move(parsed->signature_name);
-  InferenceRequest request{std::move(model), std::move(parsed->inputs), {}, *deadline};
+  InferenceRequest request{std::move(model), std::move(parsed->inputs), {}, *deadline,
+                           std::move(http.cancellation)};
   service.Infer(*std::move(servable), std::move(request),
                 [respond = std::move(respond), row_format](
                     absl::StatusOr<InferenceResponse> response) {

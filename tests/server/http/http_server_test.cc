@@ -1,11 +1,5 @@
 #include "server/http/http_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -18,105 +12,13 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "testing/http_client.h"
+#include "testing/raw_connection.h"
 
 namespace serval {
 namespace {
-
-// A plain TCP connection for what HttpClient cannot do: malformed requests, partial sends,
-// watching for "100 Continue" and for the server closing. Every read gives up after 10 s, so a
-// broken server fails the test instead of hanging it.
-class RawConnection {
- public:
-  explicit RawConnection(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-  ~RawConnection() { close(fd_); }
-
-  bool connected() const { return connected_; }
-
-  bool Send(std::string_view data) {
-    while (!data.empty()) {
-      const ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      data.remove_prefix(static_cast<size_t>(n));
-    }
-    return true;
-  }
-
-  // Reads until `received_` contains `marker`; returns everything up to and including it, and
-  // keeps the rest. Returns "" on timeout, end of stream or error.
-  std::string ReadUntil(std::string_view marker) {
-    while (true) {
-      const size_t at = received_.find(marker);
-      if (at != std::string::npos) {
-        std::string head = received_.substr(0, at + marker.size());
-        received_.erase(0, at + marker.size());
-        return head;
-      }
-      if (!ReadSome()) return "";
-    }
-  }
-
-  // Reads one response with a Content-Length body; returns its head and body, or "".
-  std::string ReadResponse() {
-    std::string head = ReadUntil("\r\n\r\n");
-    if (head.empty()) return "";
-    size_t length = 0;
-    const size_t at = head.find("Content-Length: ");
-    if (at != std::string::npos) {
-      const size_t end = head.find("\r\n", at);
-      const size_t start = at + 16;
-      if (!absl::SimpleAtoi(head.substr(start, end - start), &length)) return "";
-    }
-    while (received_.size() < length) {
-      if (!ReadSome()) return "";
-    }
-    std::string response = head + received_.substr(0, length);
-    received_.erase(0, length);
-    return response;
-  }
-
-  // Whether the server closes the connection (end of stream or reset) within 10 s; data that
-  // arrives meanwhile is kept.
-  bool WaitForClose() {
-    while (ReadSome()) {
-    }
-    return closed_;
-  }
-
-  const std::string& pending() const { return received_; }
-
- private:
-  // Appends what arrives within 10 s; false on timeout, end of stream or error.
-  bool ReadSome() {
-    pollfd poll_fd{fd_, POLLIN, 0};
-    if (poll(&poll_fd, 1, 10'000) <= 0) return false;
-    char buffer[4096];
-    const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-    if (n <= 0) {
-      closed_ = true;
-      return false;
-    }
-    received_.append(buffer, static_cast<size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  bool connected_ = false;
-  bool closed_ = false;
-  std::string received_;
-};
 
 // Answers with the method, target, body and the x-test header, joined by '|'.
 void Echo(HttpRequest request, HttpResponder responder) {
@@ -764,6 +666,83 @@ TEST(HttpServerTest, RequestsCutOffByStopLeaveNothingInFlight) {
   EXPECT_TRUE(server->WaitForInFlight(absl::ZeroDuration()));
   server->StopAccepting();  // a no-op after Stop
   AnswerAll(store);
+}
+
+// Keeps each request's cancellation flag beside its responder.
+class CancellationStore {
+ public:
+  HttpHandler Handler(ResponderStore& responders) {
+    return [this, &responders](HttpRequest request, HttpResponder responder) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        flags_.push_back(request.cancellation);
+      }
+      responders.Add(std::move(responder));
+    };
+  }
+  // Whether request `index` (in arrival order) has its cancellation raised.
+  bool Cancelled(size_t index) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return index < flags_.size() && IsCancelled(flags_[index]);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<Cancellation> flags_;  // guarded by mu_
+};
+
+TEST(HttpServerTest, AClientThatClosesWhileWaitingHasItsRequestCancelled) {
+  ResponderStore responders;
+  CancellationStore flags;
+  auto server = StartServer(LocalOptions(), flags.Handler(responders));
+  ASSERT_NE(server, nullptr);
+  {
+    RawConnection connection(server->port());
+    ASSERT_TRUE(connection.Send("POST / HTTP/1.1\r\nContent-Length: 1\r\n\r\nx"));
+    ASSERT_TRUE(responders.WaitForCount(1));
+    EXPECT_FALSE(flags.Cancelled(0));
+  }  // the client closes its connection
+  // The flag is raised before the request stops counting as in flight.
+  for (int i = 0; i < 10000 && server->in_flight() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(server->in_flight(), 0);
+  EXPECT_TRUE(flags.Cancelled(0));
+  AnswerAll(responders);  // too late: a no-op
+}
+
+TEST(HttpServerTest, APipelinedRequestDoesNotCancelTheOneAwaitingItsAnswer) {
+  ResponderStore responders;
+  CancellationStore flags;
+  auto server = StartServer(LocalOptions(), flags.Handler(responders));
+  ASSERT_NE(server, nullptr);
+  RawConnection connection(server->port());
+  ASSERT_TRUE(connection.Send("GET /one HTTP/1.1\r\n\r\nGET /two HTTP/1.1\r\n\r\n"));
+  ASSERT_TRUE(responders.WaitForCount(1));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // time to misread the second
+  EXPECT_FALSE(flags.Cancelled(0));
+  AnswerAll(responders);
+  EXPECT_NE(connection.ReadResponse().find("held 0"), std::string::npos);
+  ASSERT_TRUE(responders.WaitForCount(1));
+  EXPECT_FALSE(flags.Cancelled(1));
+  AnswerAll(responders);
+  EXPECT_NE(connection.ReadResponse().find("held 0"), std::string::npos);
+}
+
+TEST(HttpServerTest, AKeepAliveConnectionAnsweredLaterServesItsNextRequest) {
+  ResponderStore responders;
+  CancellationStore flags;
+  auto server = StartServer(LocalOptions(), flags.Handler(responders));
+  ASSERT_NE(server, nullptr);
+  RawConnection connection(server->port());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(connection.Send("GET / HTTP/1.1\r\n\r\n"));
+    ASSERT_TRUE(responders.WaitForCount(1));
+    std::thread answerer([&responders] { AnswerAll(responders); });
+    EXPECT_NE(connection.ReadResponse().find("held 0"), std::string::npos) << i;
+    answerer.join();
+    EXPECT_FALSE(flags.Cancelled(static_cast<size_t>(i)));
+  }
 }
 
 }  // namespace
