@@ -13,6 +13,8 @@ packages=(
   libabsl-dev libboost-dev libsimdjson-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   # TF Serving's config files (--model_config_file) are protocol-buffer text; see proto/.
   protobuf-compiler libprotobuf-dev
+  # The gRPC front end (TF Serving's and KServe's services) and its code generator.
+  libgrpc++-dev protobuf-compiler-grpc
   libtorch-dev python3-torch
   # Without an optimized BLAS, Debian's LibTorch falls back to the reference BLAS and linear
   # layers run ~7x slower.
