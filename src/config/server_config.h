@@ -67,7 +67,12 @@ struct ServerConfig {
   // --- Front ends. ---
   std::string rest_api_address = "0.0.0.0";
   int rest_api_port = 8501;
-  int grpc_port = 8500;          // --port, TF Serving's name for the gRPC port
+  std::string grpc_address = "0.0.0.0";
+  int grpc_port = 8500;  // --port, TF Serving's name for the gRPC port; -1: no gRPC listener
+  // The largest gRPC request or response; TF Serving and Triton allow INT32_MAX.
+  int64_t grpc_max_message_bytes = 2147483647;
+  // TF Serving's gRPC Predict answers in tensor_content bytes rather than typed fields.
+  bool enable_serialization_as_tensor_content = false;
   int rest_api_num_threads = 0;  // 0: one per core
   int64_t rest_api_timeout_ms = 30000;
   size_t max_request_body_bytes = size_t{64} << 20;

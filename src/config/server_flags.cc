@@ -171,8 +171,21 @@ std::vector<ServerFlag> MakeFlags() {
                  &ServerConfig::rest_api_address),
       NumberFlag("rest_api_port", "REST API port; 0 picks a free one (default: 8501)",
                  &ServerConfig::rest_api_port, 0, kMaxPort),
-      NumberFlag("port", "gRPC port (default: 8500)", &ServerConfig::grpc_port, 0, kMaxPort),
-      NumberFlag("grpc_port", "the same as --port", &ServerConfig::grpc_port, 0, kMaxPort),
+      StringFlag("grpc_address", "address the gRPC API listens on (default: 0.0.0.0)",
+                 &ServerConfig::grpc_address),
+      NumberFlag("port",
+                 "gRPC port (TF Serving's and KServe v2's services); 0 picks a free one, -1 turns "
+                 "it off (default: 8500)",
+                 &ServerConfig::grpc_port, -1, kMaxPort),
+      NumberFlag("grpc_port", "the same as --port", &ServerConfig::grpc_port, -1, kMaxPort),
+      NumberFlag("grpc_max_message_bytes",
+                 "largest gRPC request or response; larger ones fail with RESOURCE_EXHAUSTED "
+                 "(default: 2147483647)",
+                 &ServerConfig::grpc_max_message_bytes, 1, 2147483647),
+      BooleanFlag("enable_serialization_as_tensor_content",
+                  "gRPC Predict answers in tensor_content bytes rather than typed fields such as "
+                  "float_val (default: false)",
+                  &ServerConfig::enable_serialization_as_tensor_content),
       NumberFlag("rest_api_num_threads", "HTTP I/O threads (default: one per core)",
                  &ServerConfig::rest_api_num_threads, 0),
       NumberFlag("rest_api_timeout_in_ms",

@@ -34,6 +34,25 @@ int HttpStatusFromCode(absl::StatusCode code) {
   }
 }
 
+int KServeHttpStatusFromCode(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kDeadlineExceeded:
+      return 503;
+    case absl::StatusCode::kInternal:
+      return 500;
+    default:
+      return 400;
+  }
+}
+
 std::string_view StatusCodeName(absl::StatusCode code) {
   switch (code) {
     case absl::StatusCode::kOk:

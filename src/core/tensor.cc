@@ -1,5 +1,7 @@
 #include "core/tensor.h"
 
+#include <limits>
+
 #include "common/check.h"
 #include "absl/strings/str_join.h"
 #include "common/str_cat.h"
@@ -9,6 +11,22 @@ namespace serval {
 int64_t NumElements(const Shape& shape) {
   int64_t count = 1;
   for (int64_t dim : shape) count *= dim;
+  return count;
+}
+
+std::optional<int64_t> CheckedNumElements(const Shape& shape) {
+  // A zero anywhere makes the count 0 whatever the other dimensions multiply to.
+  bool empty = false;
+  for (int64_t dim : shape) {
+    if (dim < 0) return std::nullopt;
+    empty = empty || dim == 0;
+  }
+  if (empty) return 0;
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (count > std::numeric_limits<int64_t>::max() / dim) return std::nullopt;
+    count *= dim;
+  }
   return count;
 }
 

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ using Shape = std::vector<int64_t>;
 
 // The number of elements of a concrete shape (1 for rank 0).
 int64_t NumElements(const Shape& shape);
+
+// NumElements for a shape from outside (a client's request): nullopt when a dimension is negative
+// or the count does not fit in int64_t.
+std::optional<int64_t> CheckedNumElements(const Shape& shape);
 
 // "[2, -1, 3]"
 std::string ShapeToString(const Shape& shape);

@@ -78,6 +78,20 @@ void ModelSources::PollModels() {
   manager_.PollOnce();
 }
 
+absl::Status ModelSources::ApplyModels(std::vector<ModelSettings> models) {
+  if (!config_.model_repository.empty()) {
+    return absl::FailedPreconditionError(
+        "the models come from --model_repository, whose folders decide what is served; a config "
+        "cannot replace them");
+  }
+  {
+    absl::MutexLock lock(&reload_mutex_);
+    RETURN_IF_ERROR(manager_.SetModels(std::move(models)));
+  }
+  manager_.WaitUntilSettled();
+  return absl::OkStatus();
+}
+
 absl::Status ModelSources::ReloadConfig() {
   if (!HasConfigFile()) {
     return absl::UnimplementedError(

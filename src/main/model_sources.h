@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -43,6 +44,12 @@ class ModelSources {
   // Re-reads the config file and applies it (models absent from it are unloaded). The error, and
   // the running config stays, when it does not parse or validate.
   absl::Status ReloadConfig();
+
+  // Serves `models` instead (ModelService.HandleReloadConfigRequest) and waits until they have
+  // loaded or failed. Models absent from the list are unloaded. FAILED_PRECONDITION with
+  // --model_repository, whose folders decide the models; the ValidateModelSettingsList error for
+  // a bad list, and the running models stay.
+  absl::Status ApplyModels(std::vector<ModelSettings> models);
 
  private:
   absl::Status ApplyRepository();

@@ -3,11 +3,14 @@
 #include <signal.h>
 
 #include <iostream>
+#include <thread>
 
 #include "absl/time/time.h"
 #include "backend/backend_registry.h"
 #include "common/logging.h"
+#include "config/model_config_file.h"
 #include "config/server_config.h"
+#include "main/grpc_front_end.h"
 #include "main/model_sources.h"
 #include "manager/servable_manager.h"
 #include "metrics/metrics_registry.h"
@@ -87,9 +90,12 @@ absl::StatusOr<std::unique_ptr<HttpServer>> StartHttp(const std::string& address
 }
 
 // Graceful shutdown: refuse new connections, let the requests in flight finish (bounded), stop.
-void Drain(const std::vector<HttpServer*>& servers, absl::Duration timeout) {
+void Drain(const std::vector<HttpServer*>& servers, GrpcFrontEnd* grpc, absl::Duration timeout) {
   for (HttpServer* server : servers) server->StopAccepting();
   const absl::Time deadline = absl::Now() + timeout;
+  // gRPC refuses new calls at once and waits for those in flight, alongside the HTTP servers.
+  std::thread grpc_drain;
+  if (grpc != nullptr) grpc_drain = std::thread([grpc, deadline] { grpc->Shutdown(deadline); });
   for (HttpServer* server : servers) {
     if (server->in_flight() > 0) LogInfo("draining ", server->in_flight(), " requests");
     if (!server->WaitForInFlight(std::max(absl::ZeroDuration(), deadline - absl::Now()))) {
@@ -98,6 +104,7 @@ void Drain(const std::vector<HttpServer*>& servers, absl::Duration timeout) {
     }
   }
   for (HttpServer* server : servers) server->Stop();
+  if (grpc_drain.joinable()) grpc_drain.join();
 }
 
 int Serve(const ServerConfig& config) {
@@ -154,6 +161,22 @@ int Serve(const ServerConfig& config) {
     servers.push_back(management.get());
   }
 
+  std::unique_ptr<GrpcFrontEnd> grpc;
+  if (config.grpc_port >= 0) {
+    auto started = GrpcFrontEnd::Start(
+        config, service, manager, [&sources](const tensorflow::serving::ModelServerConfig& proto) {
+          absl::StatusOr<std::vector<ModelSettings>> models = ModelSettingsFromProto(proto);
+          if (!models.ok()) return models.status();
+          return sources.ApplyModels(*std::move(models));
+        });
+    if (!started.ok()) {
+      LogError("cannot start the gRPC API: ", started.status().message());
+      return 1;
+    }
+    grpc = *std::move(started);
+    LogInfo("gRPC API listening on ", config.grpc_address, ":", grpc->port());
+  }
+
   while (true) {
     const int signal = WaitForSignal(signals);
     if (signal != SIGHUP) {
@@ -165,7 +188,7 @@ int Serve(const ServerConfig& config) {
     if (!sources.HasConfigFile()) manager.PollOnce();
     if (!status.ok()) LogError("config reload rejected, the running config stays: ", status.message());
   }
-  Drain(servers, absl::Seconds(config.drain_timeout_seconds));
+  Drain(servers, grpc.get(), absl::Seconds(config.drain_timeout_seconds));
   LogInfo("stopped serving; unloading models");
   return 0;
 }

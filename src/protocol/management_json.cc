@@ -8,6 +8,7 @@
 
 #include "common/str_cat.h"
 #include "protocol/json_writer.h"
+#include "protocol/repository_index.h"
 
 namespace serval {
 namespace {
@@ -82,19 +83,6 @@ void WriteModel(const ModelInfo& model, absl::Time now, JsonWriter& writer) {
   for (const VersionInfo& version : model.versions) WriteVersion(version, now, writer);
   writer.EndArray();
   writer.EndObject();
-}
-
-std::string_view TritonState(ServableState state) {
-  switch (state) {
-    case ServableState::kAvailable:
-      return "READY";
-    case ServableState::kLoading:
-      return "LOADING";
-    case ServableState::kUnloading:
-      return "UNLOADING";
-    default:
-      return "UNAVAILABLE";
-  }
 }
 
 // One entry of the index; `version` 0 writes none.
@@ -180,21 +168,8 @@ std::string WriteRepositoryIndex(const std::vector<ModelInfo>& models, bool read
   std::string json;
   JsonWriter writer(&json);
   writer.BeginArray();
-  for (const ModelInfo& model : models) {
-    const std::string_view name = model.settings.name;
-    if (model.versions.empty()) {
-      if (!ready_only) {
-        WriteIndexEntry(name, 0, TritonState(ServableState::kEnd),
-                        FromAbsl(model.source_status.message()), writer);
-      }
-      continue;
-    }
-    for (const VersionInfo& version : model.versions) {
-      const std::string_view state = TritonState(version.status.state);
-      if (ready_only && version.status.state != ServableState::kAvailable) continue;
-      WriteIndexEntry(name, version.status.version, state,
-                      FromAbsl(version.status.status.message()), writer);
-    }
+  for (const RepositoryIndexEntry& entry : BuildRepositoryIndex(models, ready_only)) {
+    WriteIndexEntry(entry.name, entry.version, entry.state, entry.reason, writer);
   }
   writer.EndArray();
   return json;

@@ -25,6 +25,19 @@ std::string InputNames(const Signature& signature) {
   });
 }
 
+// Orders `tensors` like `specs`, by name; those `specs` does not name go last, in their order.
+void SortLike(const std::vector<TensorSpec>& specs, NamedTensors& tensors) {
+  auto rank = [&specs](const NamedTensor& tensor) {
+    auto it = std::find_if(specs.begin(), specs.end(),
+                           [&](const TensorSpec& spec) { return spec.name == tensor.first; });
+    return it - specs.begin();
+  };
+  auto before = [&rank](const NamedTensor& a, const NamedTensor& b) { return rank(a) < rank(b); };
+  if (!std::is_sorted(tensors.begin(), tensors.end(), before)) {
+    std::stable_sort(tensors.begin(), tensors.end(), before);
+  }
+}
+
 }  // namespace
 
 absl::Status CheckSignatureName(const Signature& signature, std::string_view requested) {
@@ -58,12 +71,7 @@ absl::Status ValidateInputs(const Signature& signature, const NamedTensors& inpu
 absl::StatusOr<NamedTensors> SelectOutputs(const Signature& signature, NamedTensors outputs,
                                            const std::vector<std::string>& filter) {
   // Signature order first, then anything the signature does not declare.
-  auto rank = [&signature](const NamedTensor& output) {
-    const TensorSpec* spec = signature.FindOutput(output.first);
-    return spec == nullptr ? signature.outputs.size() : spec - signature.outputs.data();
-  };
-  std::stable_sort(outputs.begin(), outputs.end(),
-                   [&](const NamedTensor& a, const NamedTensor& b) { return rank(a) < rank(b); });
+  SortLike(signature.outputs, outputs);
   if (filter.empty()) return outputs;
   absl::flat_hash_set<std::string_view> wanted;
   for (const std::string& name : filter) {
@@ -103,6 +111,9 @@ void InferenceService::Infer(std::shared_ptr<Servable> servable, InferenceReques
     done(std::move(valid));
     return;
   }
+  // Signature order whatever the protocol's (a protobuf map has none), so that batched requests
+  // line their inputs up.
+  SortLike(signature.inputs, request.inputs);
   Servable& target = *servable;
   target.Submit(std::move(request.inputs),
                 [servable = std::move(servable), filter = std::move(request.output_filter),

@@ -7,17 +7,20 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "tools/bench_report.h"
+#include "tools/grpc_target.h"
 #include "tools/http_target.h"
 #include "tools/input_spec.h"
 
 namespace serval {
 namespace {
 
-enum class Mode { kBoth, kRest, kInProcess };
+// Which modes take a flag: every mode, the two that load a server (REST and gRPC), or one.
+enum class Mode { kAll, kNetwork, kRest, kGrpc, kInProcess };
 
 struct BenchFlag {
   std::string_view name;
@@ -135,6 +138,28 @@ absl::Status SetBodyFormat(std::string_view text, BenchOptions& options) {
   return absl::OkStatus();
 }
 
+absl::Status SetProtocol(std::string_view text, BenchOptions& options) {
+  if (text == "tfs") {
+    options.protocol = GrpcProtocol::kTfServing;
+  } else if (text == "kserve") {
+    options.protocol = GrpcProtocol::kKServe;
+  } else {
+    return absl::InvalidArgumentError(StrCat("must be tfs or kserve, got '", text, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SetTensorEncoding(std::string_view text, BenchOptions& options) {
+  if (text == "typed") {
+    options.tensor_encoding = TensorProtoEncoding::kTyped;
+  } else if (text == "content") {
+    options.tensor_encoding = TensorProtoEncoding::kContent;
+  } else {
+    return absl::InvalidArgumentError(StrCat("must be typed or content, got '", text, "'"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status SetArrival(std::string_view text, BenchOptions& options) {
   if (text != "constant" && text != "poisson") {
     return absl::InvalidArgumentError(StrCat("must be constant or poisson, got '", text, "'"));
@@ -164,15 +189,18 @@ const std::vector<BenchFlag>& BenchFlags() {
       StringFlag("url", "http://HOST:PORT", Mode::kRest,
                  "REST mode: the server to load (http only; a path after the port is a prefix)",
                  &BenchOptions::url),
+      StringFlag("grpc", "HOST:PORT", Mode::kGrpc,
+                 "gRPC mode: the server to load (plaintext; IPv6 as [::1]:8500)",
+                 &BenchOptions::grpc),
       StringFlag("model_base_path", "DIR", Mode::kInProcess,
                  "in-process mode: the model's folder (version folders, optional config.yaml);\n"
                  "the model is loaded here and called directly, without HTTP",
                  &BenchOptions::model_base_path),
-      StringFlag("model", "NAME", Mode::kBoth,
-                 "the model (REST: required; in-process: defaults to the folder's name)",
+      StringFlag("model", "NAME", Mode::kAll,
+                 "the model (REST, gRPC: required; in-process: defaults to the folder's name)",
                  &BenchOptions::model),
-      {"version", "N", Mode::kBoth, "the version to load (default: the latest)", SetVersion},
-      {"input_spec", "NAME:DTYPE[DIMS],...", Mode::kBoth,
+      {"version", "N", Mode::kAll, "the version to load (default: the latest)", SetVersion},
+      {"input_spec", "NAME:DTYPE[DIMS],...", Mode::kAll,
        "inputs of random values, e.g. 'x:fp32[1,64]' or 'a:fp32[1,4],b:int64[1]'; [] is a\n"
        "scalar. In-process: overrides the signature's shape of the inputs named (dimension 0\n"
        "is the batch size); other inputs take the signature's shape, free dimensions 1",
@@ -183,56 +211,67 @@ const std::vector<BenchFlag>& BenchFlags() {
       {"body_format", "instances|inputs", Mode::kRest,
        "REST: row (\"instances\", default) or columnar (\"inputs\") body for --input_spec",
        SetBodyFormat},
-      {"concurrency", "N,N,...", Mode::kRest,
-       "REST, closed loop: one level per value, that many connections each sending its next\n"
-       "request when the previous one is answered (default 1)",
+      {"protocol", "tfs|kserve", Mode::kGrpc,
+       "gRPC: TF Serving's tensorflow.serving.PredictionService/Predict (\"tfs\", default) or\n"
+       "KServe v2's inference.GRPCInferenceService/ModelInfer with raw_input_contents\n"
+       "(\"kserve\")",
+       SetProtocol},
+      {"tensor_encoding", "typed|content", Mode::kGrpc,
+       "gRPC, --protocol=tfs: TensorProto values in the dtype's typed field (float_val,\n"
+       "int64_val, ...; \"typed\", default) or as raw bytes in tensor_content (\"content\")",
+       SetTensorEncoding},
+      {"concurrency", "N,N,...", Mode::kNetwork,
+       "closed loop: one level per value, that many requests in flight, each followed by the\n"
+       "next as soon as it is answered (REST: that many connections; gRPC: calls over one\n"
+       "HTTP/2 connection per client thread) (default 1)",
        [](std::string_view text, BenchOptions& options) {
          ASSIGN_OR_RETURN(options.concurrency, ParsePositiveList(text));
          return absl::OkStatus();
        }},
-      {"rate", "R,R,...", Mode::kRest,
-       "REST, open loop: one level per value, R requests/s sent on schedule whatever the\n"
+      {"rate", "R,R,...", Mode::kNetwork,
+       "open loop: one level per value, R requests/s sent on schedule whatever the\n"
        "answers do; latency counts from the scheduled time (no coordinated omission)",
        [](std::string_view text, BenchOptions& options) {
          ASSIGN_OR_RETURN(options.rates, ParseRateList(text));
          return absl::OkStatus();
        }},
-      {"arrival", "constant|poisson", Mode::kRest,
-       "REST, --rate: evenly spaced (default) or Poisson arrivals", SetArrival},
+      {"arrival", "constant|poisson", Mode::kNetwork,
+       "--rate: evenly spaced (default) or Poisson arrivals", SetArrival},
       {"batch_sizes", "B,B,...", Mode::kInProcess,
        "in-process: one level per batch size (default 1)",
        [](std::string_view text, BenchOptions& options) {
          ASSIGN_OR_RETURN(options.batch_sizes, ParsePositiveList(text));
          return absl::OkStatus();
        }},
-      DurationFlag("duration", Mode::kBoth,
-                   "measured time per level, e.g. 10s, 500ms, 1m (REST 10s, in-process 5s)",
+      DurationFlag("duration", Mode::kAll,
+                   "measured time per level, e.g. 10s, 500ms, 1m (REST, gRPC 10s; in-process 5s)",
                    &BenchOptions::duration, false),
-      DurationFlag("warmup", Mode::kBoth,
-                   "unmeasured time before each level (REST 2s, in-process 1s; 0 for none)",
+      DurationFlag("warmup", Mode::kAll,
+                   "unmeasured time before each level (REST, gRPC 2s; in-process 1s; 0 for none)",
                    &BenchOptions::warmup, true),
-      CountFlag("threads", Mode::kRest,
-                "REST: client threads, each with its own event loop and share of the\n"
-                "connections (default 2)",
+      CountFlag("threads", Mode::kNetwork,
+                "client threads, each with its own event loop (gRPC: completion queue and\n"
+                "connection) and share of the requests in flight (default 2)",
                 &BenchOptions::threads),
-      CountFlag("max_connections", Mode::kRest,
-                "REST, --rate: most connections open at once; requests due when all are busy\n"
-                "wait, and their wait counts in their latency (default 256)",
+      CountFlag("max_connections", Mode::kNetwork,
+                "--rate: most requests in flight at once (REST: connections open); requests\n"
+                "due when all are busy wait, and their wait counts in their latency (default 256)",
                 &BenchOptions::max_connections),
-      DurationFlag("timeout", Mode::kRest,
-                   "REST: longest a connect, send or answer may take; then it is an error (30s)",
+      DurationFlag("timeout", Mode::kNetwork,
+                   "REST: longest a connect, send or answer may take; gRPC: each call's\n"
+                   "deadline; then it is an error (30s)",
                    &BenchOptions::timeout, false),
       CountFlag("intra_op_threads", Mode::kInProcess,
                 "in-process: LibTorch intra-op threads (default: LibTorch's choice)",
                 &BenchOptions::intra_op_threads, true),
       StringFlag("device", "cpu|cuda:N", Mode::kInProcess,
                  "in-process: where to run the model (default cpu)", &BenchOptions::device),
-      {"output", "FILE.json|FILE.csv", Mode::kBoth,
+      {"output", "FILE.json|FILE.csv", Mode::kAll,
        "also write every level's numbers to FILE, as JSON or CSV by the extension", SetOutput},
-      StringFlag("svg", "FILE.svg", Mode::kBoth,
+      StringFlag("svg", "FILE.svg", Mode::kAll,
                  "also draw latency (p50, p99) against throughput, one point per level",
                  &BenchOptions::svg),
-      {"seed", "N", Mode::kBoth, "seed of the random inputs and arrivals (default 1)", SetSeed},
+      {"seed", "N", Mode::kAll, "seed of the random inputs and arrivals (default 1)", SetSeed},
   };
   return *flags;
 }
@@ -281,30 +320,59 @@ absl::StatusOr<absl::flat_hash_set<std::string>> SetFlags(const std::vector<std:
   return given;
 }
 
-absl::Status CheckModeFlags(const absl::flat_hash_set<std::string>& given, bool rest) {
+// The mode the options ask for, and its flag, for messages.
+Mode ModeOf(const BenchOptions& options) {
+  if (options.rest()) return Mode::kRest;
+  if (options.grpc_mode()) return Mode::kGrpc;
+  return Mode::kInProcess;
+}
+
+std::string_view ModeFlag(Mode mode) {
+  switch (mode) {
+    case Mode::kRest:
+      return "--url";
+    case Mode::kGrpc:
+      return "--grpc";
+    default:
+      return "--model_base_path";
+  }
+}
+
+std::string_view ModeName(Mode mode) {
+  switch (mode) {
+    case Mode::kAll:
+      return "every mode";
+    case Mode::kNetwork:
+      return "the REST and gRPC modes (--url, --grpc)";
+    case Mode::kRest:
+      return "the REST mode (--url)";
+    case Mode::kGrpc:
+      return "the gRPC mode (--grpc)";
+    case Mode::kInProcess:
+      return "the in-process mode (--model_base_path)";
+  }
+  return "";
+}
+
+bool FlagApplies(Mode flag_mode, Mode mode) {
+  return flag_mode == Mode::kAll || flag_mode == mode ||
+         (flag_mode == Mode::kNetwork && mode != Mode::kInProcess);
+}
+
+absl::Status CheckModeFlags(const absl::flat_hash_set<std::string>& given, Mode mode) {
   for (const BenchFlag& flag : BenchFlags()) {
-    if (!given.contains(ToAbsl(flag.name))) continue;
-    if (rest && flag.mode == Mode::kInProcess) {
-      return absl::InvalidArgumentError(
-          StrCat("--", flag.name, " is for the in-process mode (--model_base_path), not --url"));
-    }
-    if (!rest && flag.mode == Mode::kRest) {
-      return absl::InvalidArgumentError(
-          StrCat("--", flag.name, " is for the REST mode (--url), not --model_base_path"));
-    }
+    if (!given.contains(ToAbsl(flag.name)) || FlagApplies(flag.mode, mode)) continue;
+    return absl::InvalidArgumentError(
+        StrCat("--", flag.name, " is for ", ModeName(flag.mode), ", not ", ModeFlag(mode)));
   }
   return absl::OkStatus();
 }
 
-absl::Status CheckRestOptions(const absl::flat_hash_set<std::string>& given,
-                              BenchOptions& options) {
-  if (options.model.empty()) return absl::InvalidArgumentError("--url needs --model=NAME");
-  if (options.input_specs.empty() == options.request_file.empty()) {
-    return absl::InvalidArgumentError(
-        "give either --input_spec (random inputs) or --request_file (a predict body)");
-  }
-  if (given.contains("body_format") && options.input_specs.empty()) {
-    return absl::InvalidArgumentError("--body_format applies to --input_spec only");
+// What REST and gRPC share: the model, the levels and their defaults.
+absl::Status CheckNetworkOptions(const absl::flat_hash_set<std::string>& given,
+                                 BenchOptions& options) {
+  if (options.model.empty()) {
+    return absl::InvalidArgumentError(StrCat(ModeFlag(ModeOf(options)), " needs --model=NAME"));
   }
   if (!options.concurrency.empty() && !options.rates.empty()) {
     return absl::InvalidArgumentError(
@@ -312,6 +380,22 @@ absl::Status CheckRestOptions(const absl::flat_hash_set<std::string>& given,
   }
   if (given.contains("arrival") && options.rates.empty()) {
     return absl::InvalidArgumentError("--arrival applies to --rate only");
+  }
+  if (options.concurrency.empty() && options.rates.empty()) options.concurrency = {1};
+  if (!given.contains("duration")) options.duration = absl::Seconds(10);
+  if (!given.contains("warmup")) options.warmup = absl::Seconds(2);
+  return absl::OkStatus();
+}
+
+absl::Status CheckRestOptions(const absl::flat_hash_set<std::string>& given,
+                              BenchOptions& options) {
+  RETURN_IF_ERROR(CheckNetworkOptions(given, options));
+  if (options.input_specs.empty() == options.request_file.empty()) {
+    return absl::InvalidArgumentError(
+        "give either --input_spec (random inputs) or --request_file (a predict body)");
+  }
+  if (given.contains("body_format") && options.input_specs.empty()) {
+    return absl::InvalidArgumentError("--body_format applies to --input_spec only");
   }
   if (absl::StatusOr<HttpTarget> target = ParseHttpTarget(options.url); !target.ok()) {
     return Flagged("url", target.status());
@@ -322,9 +406,22 @@ absl::Status CheckRestOptions(const absl::flat_hash_set<std::string>& given,
         MakeRandomPredictBody(options.input_specs, options.body_format, random);
     if (!body.ok()) return Flagged("input_spec", body.status());
   }
-  if (options.concurrency.empty() && options.rates.empty()) options.concurrency = {1};
-  if (!given.contains("duration")) options.duration = absl::Seconds(10);
-  if (!given.contains("warmup")) options.warmup = absl::Seconds(2);
+  return absl::OkStatus();
+}
+
+absl::Status CheckGrpcOptions(const absl::flat_hash_set<std::string>& given,
+                              BenchOptions& options) {
+  RETURN_IF_ERROR(CheckNetworkOptions(given, options));
+  if (options.input_specs.empty()) {
+    return absl::InvalidArgumentError("--grpc needs --input_spec (the inputs to send)");
+  }
+  if (given.contains("tensor_encoding") && options.protocol != GrpcProtocol::kTfServing) {
+    return absl::InvalidArgumentError(
+        "--tensor_encoding applies to --protocol=tfs only (KServe sends raw_input_contents)");
+  }
+  if (absl::StatusOr<GrpcTarget> target = ParseGrpcTarget(options.grpc); !target.ok()) {
+    return Flagged("grpc", target.status());
+  }
   return absl::OkStatus();
 }
 
@@ -342,15 +439,25 @@ absl::StatusOr<BenchOptions> ParseBenchOptions(const std::vector<std::string>& a
   BenchOptions options;
   ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> given, SetFlags(args, options));
   if (options.help) return options;
-  if (options.url.empty() == options.model_base_path.empty()) {
+  const int modes = static_cast<int>(!options.url.empty()) +
+                    static_cast<int>(!options.grpc.empty()) +
+                    static_cast<int>(!options.model_base_path.empty());
+  if (modes != 1) {
     return absl::InvalidArgumentError(
-        "give either --url (REST mode) or --model_base_path (in-process mode)");
+        "give one of --url (REST mode), --grpc (gRPC mode) or --model_base_path (in-process "
+        "mode)");
   }
-  RETURN_IF_ERROR(CheckModeFlags(given, options.rest()));
-  if (options.rest()) {
-    RETURN_IF_ERROR(CheckRestOptions(given, options));
-  } else {
-    RETURN_IF_ERROR(CheckInProcessOptions(given, options));
+  const Mode mode = ModeOf(options);
+  RETURN_IF_ERROR(CheckModeFlags(given, mode));
+  switch (mode) {
+    case Mode::kRest:
+      RETURN_IF_ERROR(CheckRestOptions(given, options));
+      break;
+    case Mode::kGrpc:
+      RETURN_IF_ERROR(CheckGrpcOptions(given, options));
+      break;
+    default:
+      RETURN_IF_ERROR(CheckInProcessOptions(given, options));
   }
   return options;
 }
@@ -362,21 +469,28 @@ std::string BenchHelp() {
       "--request_file=FILE)\n"
       "               [--concurrency=N,N,... | --rate=R,R,...] [--duration=10s] [--warmup=2s]\n"
       "               [--output=FILE.json|FILE.csv] [--svg=FILE.svg] [flags]\n"
+      "  serval bench --grpc=HOST:PORT --model=NAME --input_spec=SPEC [--protocol=tfs|kserve]\n"
+      "               [--tensor_encoding=typed|content] [--concurrency=N,N,... | --rate=R,R,...]\n"
+      "               [--duration=10s] [--warmup=2s] [--output=...] [--svg=...] [flags]\n"
       "  serval bench --model_base_path=DIR [--batch_sizes=B,B,...] [--duration=5s]\n"
       "               [--intra_op_threads=N] [--output=...] [--svg=...] [flags]\n"
       "\n"
       "Measures throughput and latency, one level at a time: over REST against a running\n"
-      "server (TF Serving's predict API, keep-alive HTTP/1.1), or in-process by loading the\n"
-      "model and calling it directly. Prints one table row per level (requests, throughput,\n"
-      "p50/p90/p99/max latency, errors: non-2xx answers and transport failures), with a\n"
-      "progress line on stderr while it runs. Exit status: 0 when every request succeeded,\n"
-      "1 when some failed or the run could not start, 2 for bad flags.\n"
+      "server (TF Serving's predict API, keep-alive HTTP/1.1), over gRPC (TF Serving's\n"
+      "Predict or KServe v2's ModelInfer, requests serialized once before the run), or\n"
+      "in-process by loading the model and calling it directly. Prints one table row per\n"
+      "level (requests, throughput, p50/p90/p99/max latency, errors: non-2xx answers, non-OK\n"
+      "gRPC statuses and transport failures), with a progress line on stderr while it runs.\n"
+      "Exit status: 0 when every request succeeded, 1 when some failed or the run could not\n"
+      "start, 2 for bad flags.\n"
       "\n"
       "examples:\n"
       "  serval bench --url=http://127.0.0.1:8501 --model=mlp \\\n"
       "      --input_spec='features:fp32[1,8],temperature:fp32[1,1]' --concurrency=1,8,32\n"
       "  serval bench --url=http://127.0.0.1:8501 --model=half_plus_two \\\n"
       "      --input_spec='x:fp32[3,1]' --rate=500,1000 --duration=30s --output=rates.csv\n"
+      "  serval bench --grpc=127.0.0.1:8500 --model=half_plus_two --input_spec='x:fp32[1,4]' \\\n"
+      "      --tensor_encoding=content --concurrency=1,8,32\n"
       "  serval bench --model_base_path=models/mlp --batch_sizes=1,8,32 --svg=mlp.svg\n"
       "\n"
       "flags (--name=value or --name value):\n";
@@ -388,6 +502,23 @@ std::string BenchHelp() {
   }
   StrAppend(&help, "  --help\n      this text\n");
   return help;
+}
+
+std::string DescribeNetworkBench(const BenchOptions& options, std::string_view target,
+                                 std::string_view what, const std::vector<std::string>& requests) {
+  size_t bytes = 0;
+  for (const std::string& request : requests) bytes += request.size();
+  const size_t mean_bytes = requests.empty() ? 0 : bytes / requests.size();
+  const std::string load =
+      options.rates.empty()
+          ? "closed loop"
+          : StrCat("open loop, ", options.poisson ? "Poisson" : "evenly spaced", " arrivals");
+  return absl::StrFormat(
+      "serval bench: %s (%s%srequests of %d bytes on average), %s, %s per level after %s "
+      "warm-up, %d client threads",
+      ToAbsl(target), ToAbsl(what), what.empty() ? "" : ", ", mean_bytes, load,
+      absl::FormatDuration(options.duration), absl::FormatDuration(options.warmup),
+      options.threads);
 }
 
 }  // namespace serval

@@ -17,8 +17,8 @@ namespace serval {
 
 // What a level sets.
 enum class LoadKind {
-  kConcurrency,  // REST, closed loop: connections, each sending when the previous answer came
-  kRate,         // REST, open loop: requests per second on a schedule
+  kConcurrency,  // REST and gRPC, closed loop: requests in flight, each followed by the next
+  kRate,         // REST and gRPC, open loop: requests per second on a schedule
   kBatchSize,    // in-process: ModelInstance::Execute at this batch size, one call at a time
 };
 
@@ -42,9 +42,9 @@ struct LevelResult {
 };
 
 struct BenchReport {
-  std::string mode;                        // "rest" or "in_process"
+  std::string mode;                        // "rest", "grpc" or "in_process"
   LoadKind kind = LoadKind::kConcurrency;  // of every level
-  std::string target;                      // the predict URL, or the model's version folder
+  std::string target;  // the predict URL, the gRPC method and what it sends, or the model's folder
   std::vector<LevelResult> levels;
 };
 

@@ -2,6 +2,7 @@
 
 #include "tools/bench_plan.h"
 #include "tools/bench_report.h"
+#include "tools/grpc_bench.h"
 #include "tools/in_process_bench.h"
 #include "tools/latency_chart.h"
 #include "tools/rest_bench.h"
@@ -30,8 +31,9 @@ bool AnyErrors(const BenchReport& report) {
 
 int RunBench(const BenchOptions& options, const BackendRegistry& registry, std::ostream& out,
              std::ostream& err, bool err_is_terminal) {
-  absl::StatusOr<BenchPlan> plan =
-      options.rest() ? PlanRestBench(options) : PlanInProcessBench(options, registry);
+  absl::StatusOr<BenchPlan> plan = options.rest()        ? PlanRestBench(options)
+                                   : options.grpc_mode() ? PlanGrpcBench(options)
+                                                         : PlanInProcessBench(options, registry);
   if (!plan.ok()) {
     err << "serval bench: " << plan.status().message() << "\n";
     return kBenchExitFailed;

@@ -1,10 +1,10 @@
 #ifndef SERVAL_TOOLS_BENCH_RUN_H_
 #define SERVAL_TOOLS_BENCH_RUN_H_
 
-// RunBench: `serval bench` after its flags are parsed: plans the mode (REST or in-process), runs
-// every level, prints the table, writes --output and --svg, and turns the outcome into the exit
-// status. Separate from bench_command.cc, which registers the runtimes this binary was built
-// with, so that tests can run it with a fake backend and without LibTorch.
+// RunBench: `serval bench` after its flags are parsed: plans the mode (REST, gRPC or
+// in-process), runs every level, prints the table, writes --output and --svg, and turns the
+// outcome into the exit status. Separate from bench_command.cc, which registers the runtimes this
+// binary was built with, so that tests can run it with a fake backend and without LibTorch.
 //
 // Thread safety: call from one thread at a time.
 //

@@ -8,7 +8,7 @@
 // A level is a closed-loop concurrency (that many connections, split across the threads) or an
 // open-loop rate (split evenly: each thread's schedule is offset so that together they are
 // evenly spaced). Each level starts with fresh connections and runs `warmup`, then `duration`;
-// see load_worker.h for what counts as measured.
+// see load_level.h for what counts as measured.
 //
 // Thread safety: RunLevel() is not reentrant; it blocks the caller, which also runs `progress`.
 //

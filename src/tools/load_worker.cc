@@ -10,11 +10,6 @@ namespace {
 // The pause after a request that got no answer, before the connection tries again.
 constexpr auto kPauseAfterFailure = std::chrono::milliseconds(10);
 
-LoadClock::time_point AtOffset(LoadClock::time_point start, double seconds) {
-  return start +
-         std::chrono::duration_cast<LoadClock::duration>(std::chrono::duration<double>(seconds));
-}
-
 }  // namespace
 
 LoadWorker::LoadWorker(TcpEndpoints endpoints, const std::vector<std::string>& requests,
@@ -23,9 +18,9 @@ LoadWorker::LoadWorker(TcpEndpoints endpoints, const std::vector<std::string>& r
       requests_(requests),
       schedule_(schedule),
       progress_(progress),
-      random_(schedule.seed),
       next_request_(schedule.seed % requests.size()),
-      due_timer_(io_) {}
+      due_timer_(io_),
+      arrivals_(schedule_) {}
 
 LoadWorker::~LoadWorker() = default;
 
@@ -33,7 +28,6 @@ void LoadWorker::Run() {
   if (schedule_.kind == LoadKind::kConcurrency) {
     for (int i = 0; i < schedule_.connections; ++i) StartRequest(AddSlot(), LoadClock::now());
   } else {
-    next_due_s_ = schedule_.first_due_s;
     ScheduleNextDue();
   }
   io_.run();
@@ -63,20 +57,7 @@ void LoadWorker::OnAnswer(Slot& slot, LoadClock::time_point start, const Exchang
 
 void LoadWorker::Record(LoadClock::time_point start, LoadClock::time_point end,
                         const ExchangeResult& result) {
-  if (start < schedule_.measure_start || start >= schedule_.measure_end) return;
-  ++tally_.requests;
-  tally_.last_end = std::max(tally_.last_end, end);
-  progress_.requests.fetch_add(1, std::memory_order_relaxed);
-  if (result.ok()) {
-    tally_.latency.Record(absl::FromChrono(end - start));
-    return;
-  }
-  ++tally_.errors;
-  progress_.errors.fetch_add(1, std::memory_order_relaxed);
-  if (tally_.first_error.empty()) {
-    tally_.first_error = result.error;
-    tally_.first_error_time = end;
-  }
+  RecordRequest(schedule_, start, end, result.ok(), result.error, tally_, progress_);
 }
 
 void LoadWorker::ContinueClosedLoop(Slot& slot, bool failed) {
@@ -99,9 +80,8 @@ void LoadWorker::ContinueOpenLoop(Slot& slot) {
 }
 
 void LoadWorker::ScheduleNextDue() {
-  const LoadClock::time_point due = AtOffset(schedule_.start, next_due_s_);
-  if (due >= schedule_.measure_end) return;
-  due_timer_.expires_at(due);
+  if (!arrivals_.more()) return;
+  due_timer_.expires_at(arrivals_.next());
   due_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) DispatchDue();
   });
@@ -109,10 +89,8 @@ void LoadWorker::ScheduleNextDue() {
 
 void LoadWorker::DispatchDue() {
   const LoadClock::time_point now = LoadClock::now();
-  for (LoadClock::time_point due = AtOffset(schedule_.start, next_due_s_);
-       due <= now && due < schedule_.measure_end; due = AtOffset(schedule_.start, next_due_s_)) {
-    Issue(due);
-    next_due_s_ += NextGapSeconds();
+  for (; arrivals_.more() && arrivals_.next() <= now; arrivals_.Advance()) {
+    Issue(arrivals_.next());
   }
   ScheduleNextDue();
 }
@@ -127,11 +105,6 @@ void LoadWorker::Issue(LoadClock::time_point due) {
   } else {
     backlog_.push_back(due);
   }
-}
-
-double LoadWorker::NextGapSeconds() {
-  if (!schedule_.poisson) return 1.0 / schedule_.rate;
-  return std::exponential_distribution<double>(schedule_.rate)(random_);
 }
 
 }  // namespace serval

@@ -14,12 +14,7 @@
 // time a request fell due, not from when it could be sent, so a slow server is not hidden by the
 // load generator slowing down with it (no coordinated omission).
 //
-// The measured window: a request counts when it started (closed loop: was sent; open loop: fell
-// due) in [measure_start, measure_end). No request starts after measure_end, and the worker
-// waits for the ones in flight (each bounded by the timeout) before Run() returns. Throughput is
-// then measured requests over the time from measure_start to the last one's end: an overloaded
-// server's backlog drains after the window, and counting it over the window alone would report
-// the offered rate, not the served one.
+// What counts as measured: see load_level.h.
 //
 // Thread safety: Run() on one thread; tally() after Run() returned. `progress` is shared with
 // other workers and a reader thread (atomics).
@@ -29,70 +24,29 @@
 //   thread.join();
 //   histogram.Merge(worker.tally().latency);
 
-#include <atomic>
-#include <chrono>
-#include <cstdint>
 #include <deque>
-#include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/steady_timer.hpp"
-#include "tools/bench_result.h"
-#include "tools/latency_histogram.h"
 #include "tools/load_connection.h"
+#include "tools/load_level.h"
 
 namespace serval {
 
-using LoadClock = std::chrono::steady_clock;
-
-// One worker's part of a level; the times are the same for every worker of the level.
-struct LoadSchedule {
-  LoadKind kind = LoadKind::kConcurrency;
-  int connections = 1;     // closed loop: exactly this many; open loop: at most this many
-  double rate = 0;         // open loop: this worker's requests per second
-  bool poisson = false;    // open loop: exponential gaps instead of even ones
-  double first_due_s = 0;  // open loop: the first request's offset from `start`, in seconds
-  absl::Duration timeout = absl::Seconds(30);
-  uint64_t seed = 1;  // the Poisson gaps, and which request body comes first
-  LoadClock::time_point start;
-  LoadClock::time_point measure_start;
-  LoadClock::time_point measure_end;
-};
-
-// Counts the reader thread shows while the level runs; measured requests only.
-struct LoadProgress {
-  std::atomic<int64_t> requests{0};
-  std::atomic<int64_t> errors{0};
-  std::atomic<int64_t> in_flight{0};
-};
-
-// What one worker measured.
-struct LoadTally {
-  LatencyHistogram latency;  // successful requests
-  int64_t requests = 0;
-  int64_t errors = 0;
-  std::string first_error;
-  LoadClock::time_point first_error_time;
-  LoadClock::time_point last_end;  // when the last measured request finished
-};
-
-class LoadWorker {
+class LoadWorker : public LevelWorker {
  public:
   // `requests` (serialized, see SerializePost) are sent in turn and must outlive the worker.
   LoadWorker(TcpEndpoints endpoints, const std::vector<std::string>& requests,
              LoadSchedule schedule, LoadProgress& progress);
   LoadWorker(const LoadWorker&) = delete;
   LoadWorker& operator=(const LoadWorker&) = delete;
-  ~LoadWorker();
+  ~LoadWorker() override;
 
-  // Runs the level to its end, including waiting for the requests in flight.
-  void Run();
-
-  const LoadTally& tally() const { return tally_; }
+  void Run() override;
+  const LoadTally& tally() const override { return tally_; }
 
  private:
   // A connection and the timer of its pause after a failure.
@@ -113,20 +67,18 @@ class LoadWorker {
   void ScheduleNextDue();
   void DispatchDue();
   void Issue(LoadClock::time_point due);
-  double NextGapSeconds();
 
   boost::asio::io_context io_{1};  // declared first: destroyed after the connections
   const TcpEndpoints endpoints_;
   const std::vector<std::string>& requests_;
   const LoadSchedule schedule_;
   LoadProgress& progress_;
-  std::mt19937_64 random_;
   size_t next_request_ = 0;
 
   std::deque<Slot> slots_;
   // Open loop.
   boost::asio::steady_timer due_timer_;
-  double next_due_s_ = 0;  // offset of the next due request from schedule_.start
+  ArrivalTimes arrivals_;
   std::vector<Slot*> idle_;
   std::deque<LoadClock::time_point> backlog_;
 

@@ -4,7 +4,6 @@
 #include <memory>
 #include <sstream>
 
-#include "absl/strings/str_format.h"
 #include "common/status_macros.h"
 #include "common/str_cat.h"
 #include "tools/http_target.h"
@@ -26,16 +25,6 @@ absl::StatusOr<std::string> ReadRequestFile(const std::string& path) {
     return absl::InvalidArgumentError(StrCat("--request_file: ", path, " is empty"));
   }
   return text.str();
-}
-
-std::string Describe(const BenchOptions& options, const std::string& url) {
-  const std::string load =
-      options.rates.empty()
-          ? "closed loop"
-          : StrCat("open loop, ", options.poisson ? "Poisson" : "evenly spaced", " arrivals");
-  return absl::StrFormat("serval bench: %s, %s, %s per level after %s warm-up, %d client threads",
-                         url, load, absl::FormatDuration(options.duration),
-                         absl::FormatDuration(options.warmup), options.threads);
 }
 
 }  // namespace
@@ -64,6 +53,10 @@ absl::StatusOr<BenchPlan> PlanRestBench(const BenchOptions& options) {
   const std::string path = PredictPath(*target, options.model, options.version);
   ASSIGN_OR_RETURN(std::vector<std::string> bodies, MakeRestBodies(options));
 
+  BenchPlan plan;
+  const std::string url = StrCat("http://", target->HostHeader(), path);
+  plan.description = DescribeNetworkBench(options, url, "", bodies);
+
   HttpLoadOptions load;
   load.target = *target;
   for (const std::string& body : bodies)
@@ -77,12 +70,9 @@ absl::StatusOr<BenchPlan> PlanRestBench(const BenchOptions& options) {
   load.seed = options.seed;
   ASSIGN_OR_RETURN(std::unique_ptr<LoadGenerator> generator, LoadGenerator::Create(load));
 
-  BenchPlan plan;
-  const std::string url = StrCat("http://", target->HostHeader(), path);
   plan.report.mode = "rest";
   plan.report.target = url;
   plan.report.kind = options.rates.empty() ? LoadKind::kConcurrency : LoadKind::kRate;
-  plan.description = Describe(options, url);
   if (options.rates.empty()) {
     plan.levels.assign(options.concurrency.begin(), options.concurrency.end());
   } else {

@@ -225,7 +225,7 @@ TEST(YamlConfigTest, BadValuesNameTheirField) {
   EXPECT_THAT(ErrorOf("server_config:\n  model_base_path: /m\n  port: http\n"),
               StartsWith("serval.yaml:3:9: server_config.port: must be an integer"));
   EXPECT_THAT(ErrorOf("server_config:\n  model_base_path: /m\n  port: 70000\n"),
-              HasSubstr("server_config.port: must be an integer from 0 to 65535"));
+              HasSubstr("server_config.port: must be an integer from -1 to 65535"));
   EXPECT_THAT(ErrorOf("server_config:\n  model_base_path: /m\n  enable_batching: maybe\n"),
               HasSubstr("server_config.enable_batching: must be true or false"));
   EXPECT_THAT(ErrorOf("server_config:\n  model_base_path: /m\nmonitoring:\n  log_level: loud\n"),

@@ -38,5 +38,36 @@ TEST(DataTypeTest, NamesRoundTrip) {
   }
 }
 
+TEST(DataTypeTest, KServeNames) {
+  EXPECT_EQ(KServeDataTypeName(DataType::kBool), "BOOL");
+  EXPECT_EQ(KServeDataTypeName(DataType::kUint8), "UINT8");
+  EXPECT_EQ(KServeDataTypeName(DataType::kInt8), "INT8");
+  EXPECT_EQ(KServeDataTypeName(DataType::kInt16), "INT16");
+  EXPECT_EQ(KServeDataTypeName(DataType::kInt32), "INT32");
+  EXPECT_EQ(KServeDataTypeName(DataType::kInt64), "INT64");
+  EXPECT_EQ(KServeDataTypeName(DataType::kFp16), "FP16");
+  EXPECT_EQ(KServeDataTypeName(DataType::kBf16), "BF16");
+  EXPECT_EQ(KServeDataTypeName(DataType::kFp32), "FP32");
+  EXPECT_EQ(KServeDataTypeName(DataType::kFp64), "FP64");
+  EXPECT_EQ(KServeDataTypeName(DataType::kString), "BYTES");
+}
+
+TEST(DataTypeTest, KServeNamesParseExactlyAndRoundTrip) {
+  for (DataType dtype : {DataType::kBool, DataType::kUint8, DataType::kInt8, DataType::kInt16,
+                         DataType::kInt32, DataType::kInt64, DataType::kFp16, DataType::kBf16,
+                         DataType::kFp32, DataType::kFp64, DataType::kString}) {
+    EXPECT_EQ(ParseKServeDataType(KServeDataTypeName(dtype)), dtype);
+    EXPECT_EQ(ParseDataType(KServeDataTypeName(dtype)), dtype);
+  }
+  // Upper case only, and only KServe's spellings.
+  EXPECT_EQ(ParseKServeDataType("fp32"), std::nullopt);
+  EXPECT_EQ(ParseKServeDataType("Fp32"), std::nullopt);
+  EXPECT_EQ(ParseKServeDataType("FLOAT32"), std::nullopt);
+  EXPECT_EQ(ParseKServeDataType("DT_FLOAT"), std::nullopt);
+  EXPECT_EQ(ParseKServeDataType("STRING"), std::nullopt);
+  EXPECT_EQ(ParseKServeDataType("UINT32"), std::nullopt);  // no such Serval tensor
+  EXPECT_EQ(ParseKServeDataType(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace serval

@@ -68,6 +68,15 @@ TEST(TensorTest, StringsAndTheirSlices) {
   EXPECT_TRUE(Tensor::Zeros(DataType::kFp32, {2}).strings().empty());
 }
 
+TEST(TensorTest, CheckedNumElementsRefusesNegativeAndOverflowingShapes) {
+  EXPECT_EQ(CheckedNumElements({}), 1);
+  EXPECT_EQ(CheckedNumElements({2, 3}), 6);
+  EXPECT_EQ(CheckedNumElements({2, -1}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements({int64_t{1} << 40, int64_t{1} << 40}), std::nullopt);
+  EXPECT_EQ(CheckedNumElements({int64_t{1} << 40, int64_t{1} << 40, 0}), 0);
+  EXPECT_EQ(CheckedNumElements({int64_t{1} << 40, 0, -1}), std::nullopt);
+}
+
 TEST(TensorTest, ShapeToString) {
   EXPECT_EQ(ShapeToString({2, -1, 3}), "[2, -1, 3]");
   EXPECT_EQ(ShapeToString({}), "[]");

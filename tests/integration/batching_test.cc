@@ -136,13 +136,16 @@ TEST(BatchingTest, AClientThatDisconnectsLeavesNoWorkBehind) {
     // One instance: a slow request holds it for seconds (more on a loaded CI machine).
     absl::StatusOr<HttpResult> busy;
     std::thread hold([&] {
-      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[400.0]]})");
+      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[600.0]]})");
     });
+    // The busy request has left the queue (its queue time is recorded) and holds the instance.
+    ASSERT_TRUE(WaitForSample(
+        metrics_client, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1))
+        << "the busy request never started";
     const std::string depth = R"(serval_queue_depth{model="slow",version="1"})";
-    ASSERT_TRUE(WaitForSample(metrics_client, depth, 0)) << "the busy request never started";
     {
-      // Minutes of work, were it ever run.
-      const std::string body = R"({"instances": [[100000.0]]})";
+      // Tens of seconds of work, were it ever run.
+      const std::string body = R"({"instances": [[5000.0]]})";
       RawConnection leaving(server.port());
       ASSERT_TRUE(leaving.Send(StrCat("POST /v1/models/slow:predict HTTP/1.1\r\n"
                                       "Content-Length: ", body.size(), "\r\n\r\n", body)));

@@ -5,6 +5,8 @@
 #include "common/str_cat.h"
 #include "backends/torch/torch_backend.h"
 #include "common/check.h"
+#include "common/status_macros.h"
+#include "config/model_config_file.h"
 #include "repository/model_repository.h"
 
 namespace serval {
@@ -43,9 +45,41 @@ TestServer::TestServer(const std::string& repository, TestServerOptions options)
     CHECK(management.ok()) << management.status();
     management_http_ = *std::move(management);
   }
+  if (options.grpc) StartGrpc(options);
+}
+
+void TestServer::StartGrpc(const TestServerOptions& options) {
+  PredictionServiceOptions prediction;
+  prediction.output_encoding = options.grpc_tensor_content ? TensorProtoEncoding::kContent
+                                                           : TensorProtoEncoding::kTyped;
+  prediction_service_ = std::make_unique<PredictionServiceImpl>(*service_, prediction);
+  model_service_ = std::make_unique<ModelServiceImpl>(
+      *service_, [this](const tensorflow::serving::ModelServerConfig& proto) -> absl::Status {
+        absl::StatusOr<std::vector<ModelSettings>> models = ModelSettingsFromProto(proto);
+        if (!models.ok()) return models.status();
+        RETURN_IF_ERROR(manager_->SetModels(*std::move(models)));
+        manager_->WaitUntilSettled();
+        return absl::OkStatus();
+      });
+  KServeServiceOptions kserve;
+  kserve.repository = manager_.get();
+  kserve.repository_token = options.management_token;
+  kserve_service_ = std::make_unique<KServeServiceImpl>(*service_, kserve);
+  health_service_ = std::make_unique<HealthServiceImpl>(
+      *service_, std::vector<std::string>{"tensorflow.serving.PredictionService",
+                                          "inference.GRPCInferenceService"});
+  GrpcServerOptions grpc_options;
+  grpc_options.address = "127.0.0.1";
+  grpc_options.port = 0;
+  grpc_options.max_message_bytes = options.grpc_max_message_bytes;
+  auto grpc = GrpcServer::Create(grpc_options, {prediction_service_.get(), model_service_.get(),
+                                                kserve_service_.get(), health_service_.get()});
+  CHECK(grpc.ok()) << grpc.status();
+  grpc_ = *std::move(grpc);
 }
 
 TestServer::~TestServer() {
+  if (grpc_ != nullptr) grpc_->Shutdown(absl::Now());
   if (management_http_ != nullptr) management_http_->Stop();
   http_->Stop();
 }

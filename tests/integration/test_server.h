@@ -17,6 +17,11 @@
 #include "core/batching_settings.h"
 #include "manager/servable_manager.h"
 #include "metrics/metrics_registry.h"
+#include "server/grpc/grpc_server.h"
+#include "server/grpc/health_service.h"
+#include "server/grpc/kserve_service.h"
+#include "server/grpc/model_service.h"
+#include "server/grpc/prediction_service.h"
 #include "server/http/http_server.h"
 #include "server/http/management_router.h"
 #include "server/http/rest_router.h"
@@ -32,6 +37,14 @@ struct TestServerOptions {
   bool management = false;
   BatchingSettings batching;  // off unless enabled
   int instances = 1;
+  // Also serve gRPC (TF Serving's and KServe v2's services, health) on its own port; its
+  // HandleReloadConfigRequest replaces the models and waits until they settle.
+  bool grpc = false;
+  // gRPC Predict answers in tensor_content rather than typed fields.
+  bool grpc_tensor_content = false;
+  int64_t grpc_max_message_bytes = int64_t{1} << 30;
+  // What KServe's RepositoryModelLoad/Unload ask for over gRPC; empty: refused.
+  std::string management_token;
 };
 
 class TestServer {
@@ -42,6 +55,7 @@ class TestServer {
 
   int port() const { return http_->port(); }
   int management_port() const { return management_http_->port(); }
+  int grpc_port() const { return grpc_->port(); }
   ServableManager& manager() { return *manager_; }
 
  private:
@@ -53,6 +67,13 @@ class TestServer {
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<ManagementRouter> management_router_;
   std::unique_ptr<HttpServer> management_http_;
+  std::unique_ptr<PredictionServiceImpl> prediction_service_;
+  std::unique_ptr<ModelServiceImpl> model_service_;
+  std::unique_ptr<KServeServiceImpl> kserve_service_;
+  std::unique_ptr<HealthServiceImpl> health_service_;
+  std::unique_ptr<GrpcServer> grpc_;
+
+  void StartGrpc(const TestServerOptions& options);
 };
 
 // Copies bundled example model `name` (config.yaml and version 1) into `repository`/`as`.

@@ -99,6 +99,9 @@ TEST(BenchOptionsTest, Help) {
                            "--output",
                            "--svg",
                            "--seed",
+                           "--grpc=HOST:PORT",
+                           "--protocol=tfs|kserve",
+                           "--tensor_encoding=typed|content",
                            "--help"}) {
     EXPECT_THAT(help, HasSubstr(flag));
   }
@@ -106,8 +109,8 @@ TEST(BenchOptionsTest, Help) {
 
 TEST(BenchOptionsTest, ClearErrors) {
   const std::string spec = "--input_spec=x:fp32[1]";
-  EXPECT_THAT(ErrorOf({}), HasSubstr("give either --url"));
-  EXPECT_THAT(ErrorOf({kUrl, "--model_base_path=d"}), HasSubstr("give either --url"));
+  EXPECT_THAT(ErrorOf({}), HasSubstr("give one of --url"));
+  EXPECT_THAT(ErrorOf({kUrl, "--model_base_path=d"}), HasSubstr("give one of --url"));
   EXPECT_THAT(ErrorOf({"--bogus=1"}), HasSubstr("unknown flag --bogus"));
   EXPECT_THAT(ErrorOf({"bench"}), HasSubstr("unexpected argument 'bench'"));
   EXPECT_THAT(ErrorOf({kUrl, "--model"}), HasSubstr("--model needs a value"));
@@ -137,8 +140,80 @@ TEST(BenchOptionsTest, ClearErrors) {
   EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--batch_sizes=4"}),
               HasSubstr("--batch_sizes is for the in-process mode"));
   EXPECT_THAT(ErrorOf({"--model_base_path=d", "--concurrency=4"}),
-              HasSubstr("--concurrency is for the REST mode"));
+              HasSubstr("--concurrency is for the REST and gRPC modes"));
+  EXPECT_THAT(ErrorOf({kUrl, "--model=m", spec, "--protocol=kserve"}),
+              HasSubstr("--protocol is for the gRPC mode (--grpc), not --url"));
   EXPECT_THAT(ErrorOf({"--model_base_path=d", "--threads=0"}), HasSubstr("--threads"));
+}
+
+constexpr char kGrpc[] = "--grpc=127.0.0.1:8500";
+
+TEST(BenchOptionsTest, GrpcDefaults) {
+  absl::StatusOr<BenchOptions> options = Parse({kGrpc, "--model=m", "--input_spec=x:fp32[1,4]"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_TRUE(options->grpc_mode());
+  EXPECT_FALSE(options->rest());
+  EXPECT_EQ(options->grpc, "127.0.0.1:8500");
+  EXPECT_EQ(options->protocol, GrpcProtocol::kTfServing);
+  EXPECT_EQ(options->tensor_encoding, TensorProtoEncoding::kTyped);
+  EXPECT_THAT(options->concurrency, ElementsAre(1));
+  EXPECT_EQ(options->duration, absl::Seconds(10));
+  EXPECT_EQ(options->warmup, absl::Seconds(2));
+  EXPECT_EQ(options->timeout, absl::Seconds(30));
+  EXPECT_EQ(options->threads, 2);
+}
+
+TEST(BenchOptionsTest, GrpcFlags) {
+  absl::StatusOr<BenchOptions> options = Parse(
+      {"--grpc", "[::1]:9000", "--model=m", "--version=2", "--input_spec=x:fp32[1,224,224,3]",
+       "--tensor_encoding=content", "--rate=100,200", "--arrival=poisson", "--threads=1",
+       "--max_connections=16", "--timeout=2s", "--duration=1s", "--warmup=0", "--output=g.json"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->grpc, "[::1]:9000");
+  EXPECT_EQ(options->version, 2);
+  EXPECT_EQ(options->tensor_encoding, TensorProtoEncoding::kContent);
+  EXPECT_THAT(options->rates, ElementsAre(100, 200));
+  EXPECT_TRUE(options->poisson);
+  EXPECT_EQ(options->threads, 1);
+  EXPECT_EQ(options->max_connections, 16);
+  EXPECT_EQ(options->timeout, absl::Seconds(2));
+  ASSERT_EQ(options->input_specs.size(), 1u);
+  EXPECT_EQ(options->input_specs[0].shape, (Shape{1, 224, 224, 3}));
+
+  options = Parse(
+      {kGrpc, "--model=m", "--input_spec=x:fp32[1,4]", "--protocol=kserve", "--concurrency=1,8"});
+  ASSERT_TRUE(options.ok()) << options.status();
+  EXPECT_EQ(options->protocol, GrpcProtocol::kKServe);
+  EXPECT_THAT(options->concurrency, ElementsAre(1, 8));
+}
+
+TEST(BenchOptionsTest, GrpcErrors) {
+  const std::string spec = "--input_spec=x:fp32[1]";
+  EXPECT_THAT(ErrorOf({kGrpc, kUrl, "--model=m", spec}), HasSubstr("give one of --url"));
+  EXPECT_THAT(ErrorOf({kGrpc, spec}), HasSubstr("--grpc needs --model"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m"}), HasSubstr("--grpc needs --input_spec"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--request_file=b.json"}),
+              HasSubstr("--request_file is for the REST mode (--url), not --grpc"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--body_format=inputs"}),
+              HasSubstr("--body_format is for the REST mode"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--batch_sizes=4"}),
+              HasSubstr("--batch_sizes is for the in-process mode (--model_base_path), "
+                        "not --grpc"));
+  EXPECT_THAT(ErrorOf({"--model_base_path=d", "--protocol=tfs"}),
+              HasSubstr("--protocol is for the gRPC mode"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--protocol=http"}),
+              HasSubstr("--protocol: must be tfs or kserve, got 'http'"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--tensor_encoding=raw"}),
+              HasSubstr("--tensor_encoding: must be typed or content, got 'raw'"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--protocol=kserve", "--tensor_encoding=typed"}),
+              HasSubstr("--tensor_encoding applies to --protocol=tfs only"));
+  EXPECT_THAT(ErrorOf({"--grpc=http://h:1", "--model=m", spec}),
+              HasSubstr("--grpc: 'http://h:1' has a scheme"));
+  EXPECT_THAT(ErrorOf({"--grpc=h", "--model=m", spec}), HasSubstr("--grpc: 'h' has no port"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--concurrency=1", "--rate=5"}),
+              HasSubstr("not both"));
+  EXPECT_THAT(ErrorOf({kGrpc, "--model=m", spec, "--arrival=poisson"}),
+              HasSubstr("--arrival applies to --rate only"));
 }
 
 }  // namespace

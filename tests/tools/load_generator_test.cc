@@ -234,7 +234,8 @@ TEST(RestBenchTest, CommandWritesTableJsonCsvAndSvg) {
   std::ostringstream out;
   std::ostringstream err;
   EXPECT_EQ(RunBench(*options, BackendRegistry(), out, err, false), kBenchExitOk) << err.str();
-  EXPECT_THAT(out.str(), HasSubstr("/v1/models/m:predict, closed loop"));
+  EXPECT_THAT(out.str(),
+              HasSubstr("/v1/models/m:predict (requests of 25 bytes on average), closed loop"));
   EXPECT_THAT(out.str(), HasSubstr("concurrency  requests      req/s"));
   EXPECT_THAT(err.str(), HasSubstr("[concurrency 3] "));  // the progress line, not a terminal
 

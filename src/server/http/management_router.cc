@@ -13,6 +13,7 @@
 #include "common/logging.h"
 #include "common/str_cat.h"
 #include "core/status_codes.h"
+#include "manager/model_serving_status.h"
 #include "protocol/management_json.h"
 #include "protocol/tfs_json.h"
 #include "server/http/json_response.h"
@@ -272,23 +273,6 @@ absl::Status ChangeAndSettle(ServableManager& manager, Action action, const std:
   return manager.WaitUntilModelSettled(model, timeout);
 }
 
-// OK when some version of `model` is AVAILABLE; otherwise why not (the first load error found).
-absl::Status ServingStatus(const ServableManager& manager, const std::string& model) {
-  absl::StatusOr<ModelInfo> info = manager.GetModelInfo(model);
-  if (!info.ok()) return info.status();
-  absl::Status reason = absl::UnavailableError(StrCat("model ", model, " has no version to load"));
-  for (const VersionInfo& version : info->versions) {
-    if (version.status.state == ServableState::kAvailable) return absl::OkStatus();
-    if (!version.status.status.ok()) {
-      reason = absl::InvalidArgumentError(StrCat("failed to load model ", model, " version ",
-                                                 version.status.version, ": ",
-                                                 version.status.status.message()));
-    }
-  }
-  if (!info->source_status.ok()) reason = info->source_status;
-  return reason;
-}
-
 }  // namespace
 
 HttpResponse ManagementRouter::ChangeModel(const Call& call) const {
@@ -304,7 +288,7 @@ HttpResponse ManagementRouter::ChangeRepositoryModel(const Call& call) const {
   if (!settled.ok()) return ErrorResponse(settled);
   if (call.action == Action::kRepositoryLoad) {
     // As Triton: a load that leaves nothing serving is an error, with the reason.
-    if (absl::Status serving = ServingStatus(manager_, call.model); !serving.ok()) {
+    if (absl::Status serving = ModelServingStatus(manager_, call.model); !serving.ok()) {
       return ErrorResponse(serving);
     }
   }

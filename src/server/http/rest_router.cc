@@ -1,23 +1,17 @@
 #include "server/http/rest_router.h"
 
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "common/str_cat.h"
 #include "common/status_macros.h"
 #include "core/status_codes.h"
 #include "metrics/prometheus_text.h"
 #include "protocol/tfs_json.h"
 #include "server/http/json_response.h"
+#include "server/http/request_deadline.h"
 #include "server/http/tfs_url.h"
 
 namespace serval {
 namespace {
-
-HttpResponse Health(const InferenceService& service, std::string_view path) {
-  if (path == "/v2/health/live") return JsonResponse(200, R"({"live": true})");
-  if (service.IsReady()) return JsonResponse(200, R"({"ready": true})");
-  return JsonResponse(503, R"({"ready": false})");
-}
 
 HttpResponse ModelStatus(const InferenceService& service, const ModelSpec& model) {
   // As TF Serving: a label in the URL is accepted, and all versions are listed.
@@ -33,22 +27,9 @@ HttpResponse ModelMetadata(const InferenceService& service, const ModelSpec& mod
   return JsonResponse(200, WriteTfsModelMetadata(id.name, id.version, (*servable)->signature()));
 }
 
-// The request's deadline: now plus its X-Request-Timeout-Ms header, else plus `default_timeout`.
-absl::StatusOr<absl::Time> Deadline(const HttpRequest& request, absl::Duration default_timeout) {
-  const std::string_view header = request.Header(kRequestTimeoutHeader);
-  if (header.empty()) return absl::Now() + default_timeout;
-  int64_t milliseconds = 0;
-  if (!absl::SimpleAtoi(ToAbsl(header), &milliseconds) || milliseconds <= 0) {
-    return absl::InvalidArgumentError(
-        StrCat("X-Request-Timeout-Ms must be a positive number of milliseconds, got '", header,
-               "'"));
-  }
-  return absl::Now() + absl::Milliseconds(milliseconds);
-}
-
 void Predict(const InferenceService& service, ModelSpec model, HttpRequest& http,
              absl::Duration default_timeout, HttpResponder& respond) {
-  absl::StatusOr<absl::Time> deadline = Deadline(http, default_timeout);
+  absl::StatusOr<absl::Time> deadline = RequestDeadline(http, default_timeout);
   if (!deadline.ok()) return respond(ErrorResponse(deadline.status()));
   std::string& body = http.body;
   auto servable = service.Resolve(model);
@@ -100,8 +81,8 @@ void RestRouter::Handle(HttpRequest request, HttpResponder respond) const {
                                 .content_type = kPrometheusContentType,
                                 .body = metrics_->RenderPrometheus()});
   }
-  if (absl::StartsWith(ToAbsl(path), "/v2/health/") && request.method == "GET") {
-    return respond(Health(service_, path));
+  if (path == "/v2" || absl::StartsWith(ToAbsl(path), "/v2/")) {
+    return kserve_.Handle(std::move(request), std::move(respond));
   }
   if (!absl::StartsWithIgnoreCase(ToAbsl(path), "/v1/")) {
     return respond(JsonResponse(404, WriteTfsError(absl::NotFoundError("Not Found"))));

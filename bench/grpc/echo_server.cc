@@ -1,0 +1,155 @@
+// grpc_echo_server: a bare grpc++ server that answers TF Serving's Predict (and KServe v2's
+// ModelInfer) with its inputs, for bench/grpc/predict.sh: the floor a gRPC model server is
+// compared against, with the same message sizes as Serval's answers and none of its work.
+//
+// Predict answers, for each input, an output of the same name, dtype, shape and encoding (typed
+// values or tensor_content, as sent), with the request's model name, version 1 and
+// "serving_default" in its model_spec. ModelInfer answers each input as an output of the same
+// name, datatype and shape, and its raw_input_contents as raw_output_contents. Other methods
+// answer UNIMPLEMENTED. Built the way Serval's gRPC front end is (src/server/grpc): the callback
+// API, grpc::ServerBuilder, messages up to 1 GiB either way.
+//
+// Usage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N]
+//   --port     0 picks a free port (default 8500); the port is printed on stdout once listening:
+//              "grpc_echo_server: listening on 127.0.0.1:PORT"
+//   --address  default 127.0.0.1
+// Stops on SIGINT or SIGTERM, giving calls in flight a second to finish.
+
+#include <pthread.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "grpc_service.grpc.pb.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
+
+namespace {
+
+class EchoPredictionService final : public tensorflow::serving::PredictionService::CallbackService {
+  grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
+                                    const tensorflow::serving::PredictRequest* request,
+                                    tensorflow::serving::PredictResponse* response) override {
+    tensorflow::serving::ModelSpec* spec = response->mutable_model_spec();
+    spec->set_name(request->model_spec().name());
+    spec->mutable_version()->set_value(1);
+    spec->set_signature_name("serving_default");
+    for (const auto& [name, tensor] : request->inputs()) {
+      (*response->mutable_outputs())[name] = tensor;
+    }
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+class EchoInferenceService final : public inference::GRPCInferenceService::CallbackService {
+  grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
+                                       const inference::ModelInferRequest* request,
+                                       inference::ModelInferResponse* response) override {
+    response->set_model_name(request->model_name());
+    response->set_model_version("1");
+    response->set_id(request->id());
+    for (const inference::ModelInferRequest::InferInputTensor& input : request->inputs()) {
+      inference::ModelInferResponse::InferOutputTensor* output = response->add_outputs();
+      output->set_name(input.name());
+      output->set_datatype(input.datatype());
+      *output->mutable_shape() = input.shape();
+    }
+    *response->mutable_raw_output_contents() = request->raw_input_contents();
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+struct Flags {
+  std::string address = "127.0.0.1";
+  int port = 8500;
+  int max_message_bytes = 1 << 30;
+};
+
+// Prints the pieces of an error message and the usage, and exits with status 2.
+template <typename... Pieces>
+[[noreturn]] void Usage(const Pieces&... error) {
+  std::cerr << "grpc_echo_server: ";
+  (std::cerr << ... << error);
+  std::cerr << "\nusage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N]\n";
+  std::exit(2);
+}
+
+int ParseInt(std::string_view flag, const std::string& text, int min) {
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || value < min || value > (1L << 31) - 1) {
+    Usage(flag, ": bad value '", text, "'");
+  }
+  return static_cast<int>(value);
+}
+
+Flags ParseFlags(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(0, equals);
+    const std::string value = equals == std::string::npos ? "" : arg.substr(equals + 1);
+    if (name == "--port") {
+      flags.port = ParseInt(name, value, 0);
+    } else if (name == "--address" && !value.empty()) {
+      flags.address = value;
+    } else if (name == "--max_message_bytes") {
+      flags.max_message_bytes = ParseInt(name, value, 1);
+    } else {
+      Usage("unknown argument '", arg, "'");
+    }
+  }
+  return flags;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Flags flags = ParseFlags(argc, argv);
+  // Block the stop signals in every thread (gRPC's inherit the mask), and wait for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  EchoPredictionService predict;
+  EchoInferenceService infer;
+  int port = 0;
+  grpc::ServerBuilder builder;
+  const bool ipv6 = flags.address.find(':') != std::string::npos;
+  std::ostringstream host;
+  host << (ipv6 ? "[" : "") << flags.address << (ipv6 ? "]" : "");
+  std::ostringstream listen;
+  listen << host.str() << ":" << flags.port;
+  builder.AddListeningPort(listen.str(), grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(flags.max_message_bytes);
+  builder.SetMaxSendMessageSize(flags.max_message_bytes);
+  builder.RegisterService(&predict);
+  builder.RegisterService(&infer);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::cerr << "grpc_echo_server: cannot listen on " << listen.str() << "\n";
+    return 1;
+  }
+  std::cout << "grpc_echo_server: listening on " << host.str() << ":" << port << std::endl;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  return 0;
+}

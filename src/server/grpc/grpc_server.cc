@@ -1,0 +1,50 @@
+#include "server/grpc/grpc_server.h"
+
+#include <limits>
+
+#include "common/str_cat.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace serval {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(
+    const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
+  if (options.port < 0 || options.port > 65535) {
+    return absl::InvalidArgumentError(StrCat("gRPC port ", options.port, " is out of range"));
+  }
+  if (options.max_message_bytes < 1 ||
+      options.max_message_bytes > std::numeric_limits<int>::max()) {
+    return absl::InvalidArgumentError(
+        StrCat("the gRPC message limit must be 1 to ", std::numeric_limits<int>::max(),
+               " bytes, not ", options.max_message_bytes));
+  }
+  grpc::ServerBuilder builder;
+  int port = 0;
+  // IPv6 literals need brackets in a gRPC target.
+  const std::string host = options.address.find(':') != std::string::npos
+                               ? StrCat("[", options.address, "]")
+                               : options.address;
+  builder.AddListeningPort(StrCat(host, ":", options.port), grpc::InsecureServerCredentials(),
+                           &port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return absl::UnavailableError(
+        StrCat("cannot listen for gRPC on ", options.address, ":", options.port));
+  }
+  return std::unique_ptr<GrpcServer>(new GrpcServer(std::move(server), port));
+}
+
+GrpcServer::~GrpcServer() { Shutdown(absl::Now()); }
+
+void GrpcServer::Shutdown(absl::Time deadline) {
+  if (shut_down_) return;
+  shut_down_ = true;
+  server_->Shutdown(absl::ToChronoTime(deadline));
+  server_->Wait();
+}
+
+}  // namespace serval
