@@ -19,7 +19,8 @@ namespace {
 constexpr char kUsage[] =
     "usage: serval <command> [flags]\n\n"
     "commands:\n"
-    "  serve    serve models over TF Serving's REST API (serval serve --help)\n"
+    "  serve    serve models over TF Serving's and KServe v2's REST and gRPC APIs (serval serve "
+    "--help)\n"
     "  bench    measure throughput and latency of a server or a model (serval bench --help)\n";
 
 }  // namespace
