@@ -13,6 +13,7 @@
 #include "common/str_cat.h"
 #include "integration/test_server.h"
 #include "testing/http_client.h"
+#include "testing/prometheus_sample.h"
 #include "testing/raw_connection.h"
 #include "testing/temp_dir.h"
 
@@ -76,6 +77,36 @@ TEST(BatchingTest, ARequestLargerThanABatchIsRefusedClearly) {
   EXPECT_EQ(good->status, 200) << good->body;
 }
 
+// A request that holds the "slow" model's one instance for `rounds` rounds, on its own thread and
+// connection. Once Started(), it has left the queue and is running.
+class BusyInstance {
+ public:
+  BusyInstance(int port, int rounds)
+      : client_(port), metrics_(port), thread_([this, rounds] {
+          result_ = client_.Post("/v1/models/slow:predict",
+                                 StrCat(R"({"instances": [[)", rounds, ".0]]}"));
+        }) {}
+  ~BusyInstance() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  // Whether it started running within 10 s (its queue time is recorded when it leaves the queue).
+  bool Started() {
+    return WaitForPrometheusSample(
+        metrics_, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1);
+  }
+  absl::StatusOr<HttpResult> Join() {
+    thread_.join();
+    return result_;
+  }
+
+ private:
+  HttpClient client_;
+  HttpClient metrics_;
+  absl::StatusOr<HttpResult> result_;
+  std::thread thread_;  // last: starts once the rest is built
+};
+
 TEST(BatchingTest, ARequestWhoseDeadlinePassesInTheQueueNeverRuns) {
   TempDir repository;
   CopyTestModel("slow", repository, "slow");
@@ -83,45 +114,23 @@ TEST(BatchingTest, ARequestWhoseDeadlinePassesInTheQueueNeverRuns) {
     BatchingSettings settings = Batching(4);
     settings.enabled = batching;
     TestServer server(repository.path(), {.batching = settings});
-    HttpClient busy_client(server.port());
     HttpClient late_client(server.port());
     // One instance: a slow request holds it for seconds (more on a loaded CI machine).
-    absl::StatusOr<HttpResult> busy;
-    std::thread hold([&] {
-      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[400.0]]})");
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    BusyInstance busy(server.port(), 400);
+    ASSERT_TRUE(busy.Started()) << batching;
     auto late = late_client.Send("POST", "/v1/models/slow:predict", R"({"instances": [[1.0]]})",
                                  {{"X-Request-Timeout-Ms", "50"}});
-    hold.join();
+    absl::StatusOr<HttpResult> busy_result = busy.Join();
     ASSERT_TRUE(late.ok());
     EXPECT_EQ(late->status, 504) << batching << " " << late->body;
     EXPECT_THAT(late->body, HasSubstr("deadline"));
-    ASSERT_TRUE(busy.ok());
-    EXPECT_EQ(busy->status, 200) << busy->body;
+    ASSERT_TRUE(busy_result.ok());
+    EXPECT_EQ(busy_result->status, 200) << busy_result->body;
     auto bad = late_client.Send("POST", "/v1/models/slow:predict", R"({"instances": [[1.0]]})",
                                 {{"X-Request-Timeout-Ms", "soon"}});
     ASSERT_TRUE(bad.ok());
     EXPECT_EQ(bad->status, 400);
   }
-}
-
-// The value of the first Prometheus sample whose line starts with `series`, or -1.
-double Sample(HttpClient& http, std::string_view series) {
-  auto metrics = http.Get("/metrics");
-  if (!metrics.ok() || metrics->status != 200) return -1;
-  const size_t at = metrics->body.find(StrCat("\n", series, " "));
-  if (at == std::string::npos) return -1;
-  return std::stod(metrics->body.substr(at + series.size() + 2));
-}
-
-// Polls `series` for up to 10 s until it reads `value`.
-bool WaitForSample(HttpClient& http, std::string_view series, double value) {
-  for (int i = 0; i < 1000; ++i) {
-    if (Sample(http, series) == value) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
 }
 
 TEST(BatchingTest, AClientThatDisconnectsLeavesNoWorkBehind) {
@@ -131,17 +140,10 @@ TEST(BatchingTest, AClientThatDisconnectsLeavesNoWorkBehind) {
     BatchingSettings settings = Batching(4);
     settings.enabled = batching;
     TestServer server(repository.path(), {.batching = settings});
-    HttpClient busy_client(server.port());
     HttpClient metrics_client(server.port());
     // One instance: a slow request holds it for seconds (more on a loaded CI machine).
-    absl::StatusOr<HttpResult> busy;
-    std::thread hold([&] {
-      busy = busy_client.Post("/v1/models/slow:predict", R"({"instances": [[600.0]]})");
-    });
-    // The busy request has left the queue (its queue time is recorded) and holds the instance.
-    ASSERT_TRUE(WaitForSample(
-        metrics_client, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1))
-        << "the busy request never started";
+    BusyInstance busy(server.port(), 600);
+    ASSERT_TRUE(busy.Started()) << batching;
     const std::string depth = R"(serval_queue_depth{model="slow",version="1"})";
     {
       // Tens of seconds of work, were it ever run.
@@ -149,17 +151,19 @@ TEST(BatchingTest, AClientThatDisconnectsLeavesNoWorkBehind) {
       RawConnection leaving(server.port());
       ASSERT_TRUE(leaving.Send(StrCat("POST /v1/models/slow:predict HTTP/1.1\r\n"
                                       "Content-Length: ", body.size(), "\r\n\r\n", body)));
-      ASSERT_TRUE(WaitForSample(metrics_client, depth, 1)) << batching;
+      ASSERT_TRUE(WaitForPrometheusSample(metrics_client, depth, 1)) << batching;
     }  // the client gives up and closes its connection
-    hold.join();
-    ASSERT_TRUE(busy.ok());
-    EXPECT_EQ(busy->status, 200) << busy->body;
+    absl::StatusOr<HttpResult> busy_result = busy.Join();
+    ASSERT_TRUE(busy_result.ok());
+    EXPECT_EQ(busy_result->status, 200) << busy_result->body;
     const std::string cancelled =
         R"(serval_requests_total{model="slow",version="1",code="cancelled"})";
-    EXPECT_TRUE(WaitForSample(metrics_client, cancelled, 1)) << batching;
-    EXPECT_EQ(Sample(metrics_client, depth), 0) << batching;
+    EXPECT_TRUE(WaitForPrometheusSample(metrics_client, cancelled, 1)) << batching;
+    EXPECT_EQ(PrometheusSample(metrics_client, depth), 0) << batching;
     // Only the busy request ran.
-    EXPECT_EQ(Sample(metrics_client, R"(serval_batch_size_count{model="slow",version="1"})"), 1)
+    EXPECT_EQ(
+        PrometheusSample(metrics_client, R"(serval_batch_size_count{model="slow",version="1"})"),
+        1)
         << batching;
   }
 }

@@ -20,6 +20,8 @@
 #include "integration/test_server.h"
 #include "tensorflow_serving/apis/model_service.grpc.pb.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
+#include "testing/http_client.h"
+#include "testing/prometheus_sample.h"
 #include "testing/temp_dir.h"
 
 namespace serval {
@@ -230,7 +232,10 @@ TEST_F(GrpcApiTest, AGrpcDeadlineThatPassesInTheQueueMeansTheRequestNeverRuns) {
     tfs::PredictResponse response;
     busy_status = predict_->Predict(Context().get(), slow_request(400), &response);
   });
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Once its queue time is recorded, the busy request holds the one instance.
+  HttpClient http(server_->port());
+  ASSERT_TRUE(WaitForPrometheusSample(
+      http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
   tfs::PredictResponse response;
   grpc::Status late = predict_->Predict(Context(absl::Milliseconds(50)).get(),
                                         slow_request(1), &response);
