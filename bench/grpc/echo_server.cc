@@ -9,23 +9,31 @@
 // answer UNIMPLEMENTED. Built the way Serval's gRPC front end is (src/server/grpc): the callback
 // API, grpc::ServerBuilder, messages up to 1 GiB either way.
 //
-// Usage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N]
+// Usage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] [--handoff]
 //   --port     0 picks a free port (default 8500); the port is printed on stdout once listening:
 //              "grpc_echo_server: listening on 127.0.0.1:PORT"
 //   --address  default 127.0.0.1
+//   --handoff  Predict answers from one worker thread, as Serval answers from its executor, not
+//              inside the handler: what handing a call to another thread costs gRPC
+//              (bench/results/grpc_predict_profile.md)
 // Stops on SIGINT or SIGTERM, giving calls in flight a second to finish.
 
 #include <pthread.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "grpc_service.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
@@ -35,21 +43,71 @@
 
 namespace {
 
+// One thread running the work posted to it, in order (for --handoff). Lives until exit.
+class Worker {
+ public:
+  Worker() : thread_([this] { Run(); }) { thread_.detach(); }
+
+  void Post(std::function<void()> work) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      queue_.push_back(std::move(work));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void Run() {
+    while (true) {
+      std::function<void()> work;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return !queue_.empty(); });
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      work();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  std::thread thread_;
+};
+
+void Echo(const tensorflow::serving::PredictRequest& request,
+          tensorflow::serving::PredictResponse& response) {
+  tensorflow::serving::ModelSpec* spec = response.mutable_model_spec();
+  spec->set_name(request.model_spec().name());
+  spec->mutable_version()->set_value(1);
+  spec->set_signature_name("serving_default");
+  for (const auto& [name, tensor] : request.inputs()) (*response.mutable_outputs())[name] = tensor;
+}
+
 class EchoPredictionService final : public tensorflow::serving::PredictionService::CallbackService {
+ public:
+  // With a worker, answers from it rather than inside the handler.
+  explicit EchoPredictionService(Worker* worker) : worker_(worker) {}
+
   grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
                                     const tensorflow::serving::PredictRequest* request,
                                     tensorflow::serving::PredictResponse* response) override {
-    tensorflow::serving::ModelSpec* spec = response->mutable_model_spec();
-    spec->set_name(request->model_spec().name());
-    spec->mutable_version()->set_value(1);
-    spec->set_signature_name("serving_default");
-    for (const auto& [name, tensor] : request->inputs()) {
-      (*response->mutable_outputs())[name] = tensor;
-    }
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    if (worker_ != nullptr) {
+      worker_->Post([request, response, reactor] {
+        Echo(*request, *response);
+        reactor->Finish(grpc::Status::OK);
+      });
+      return reactor;
+    }
+    Echo(*request, *response);
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+
+ private:
+  Worker* const worker_;
 };
 
 class EchoInferenceService final : public inference::GRPCInferenceService::CallbackService {
@@ -76,6 +134,7 @@ struct Flags {
   std::string address = "127.0.0.1";
   int port = 8500;
   int max_message_bytes = 1 << 30;
+  bool handoff = false;
 };
 
 // Prints the pieces of an error message and the usage, and exits with status 2.
@@ -83,7 +142,8 @@ template <typename... Pieces>
 [[noreturn]] void Usage(const Pieces&... error) {
   std::cerr << "grpc_echo_server: ";
   (std::cerr << ... << error);
-  std::cerr << "\nusage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N]\n";
+  std::cerr << "\nusage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] "
+               "[--handoff]\n";
   std::exit(2);
 }
 
@@ -109,6 +169,8 @@ Flags ParseFlags(int argc, char** argv) {
       flags.address = value;
     } else if (name == "--max_message_bytes") {
       flags.max_message_bytes = ParseInt(name, value, 1);
+    } else if (arg == "--handoff") {
+      flags.handoff = true;
     } else {
       Usage("unknown argument '", arg, "'");
     }
@@ -127,7 +189,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  EchoPredictionService predict;
+  EchoPredictionService predict(flags.handoff ? new Worker() : nullptr);
   EchoInferenceService infer;
   int port = 0;
   grpc::ServerBuilder builder;
