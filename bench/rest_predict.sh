@@ -118,7 +118,7 @@ expected='[[2.5], [3.0], [4.5]]'
 # Each sets the array cmd to the server's command line for port $1.
 serval_cmd() {
   cmd=(taskset -c "$SERVER_CPU" "$SERVAL" serve --model_repository="$tmp/models"
-    --rest_api_port="$1" --rest_api_address=127.0.0.1 --rest_api_num_threads=1 --intra_op_threads=1)
+    --rest_api_port="$1" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads=1 --intra_op_threads=1)
 }
 nginx_cmd() {
   mkdir -p "$tmp/nginx"

@@ -76,7 +76,7 @@ mkdir -p "$tmp/runs"
 
 server_cmd_for() {  # MODEL PORT -> array server_cmd
   server_cmd=("${srv_pin[@]}" "$SERVAL" serve --model_repository="$tmp/repo_$1"
-    --rest_api_port="$2" --rest_api_address=127.0.0.1 --rest_api_num_threads="$REST_THREADS"
+    --rest_api_port="$2" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads="$REST_THREADS"
     --intra_op_threads="$THREADS" --instances_per_model="$INSTANCES" --management_port=-1
     --file_system_poll_wait_seconds=0 --enable_batching --batching_parameters_file="$tmp/batching_$1.txt")
 }

@@ -70,7 +70,7 @@ mkdir -p "$tmp/runs"
 server_cmd_for() {  # serval|fastapi PORT -> array server_cmd
   if [[ $1 == serval ]]; then
     server_cmd=("${srv_pin[@]}" "$SERVAL" serve --model_repository="$tmp/repo"
-      --rest_api_port="$2" --rest_api_address=127.0.0.1 --rest_api_num_threads=1 --intra_op_threads=1
+      --rest_api_port="$2" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads=1 --intra_op_threads=1
       --management_port=-1 --file_system_poll_wait_seconds=0)
     # shellcheck disable=SC2206  # extra flags are split on spaces on purpose
     [[ -n $SERVER_FLAGS ]] && server_cmd+=($SERVER_FLAGS)

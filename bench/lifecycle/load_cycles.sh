@@ -50,7 +50,7 @@ for run in "${runs[@]}"; do
   port=$(lc_free_port)
   mport=$(lc_free_port)
   server_cmd=("${srv_pin[@]}" "$SERVAL" serve --model_repository="$repo_dir"
-    --rest_api_port="$port" --rest_api_address=127.0.0.1 --rest_api_num_threads=1 --intra_op_threads=1
+    --rest_api_port="$port" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads=1 --intra_op_threads=1
     --file_system_poll_wait_seconds="$FS_POLL" --management_port="$mport")
   say "$model: $cycles cycles, server on 127.0.0.1:$port (management $mport)"
   lc_start_server "${server_cmd[@]}"

@@ -49,7 +49,7 @@ big_mb=$(stat -c %s "$repo_dir/$BIG/1/model.pt" | awk '{ printf "%.1f", $1 / 104
 port=$(lc_free_port)
 mport=$(lc_free_port)
 server_cmd=("${srv_pin[@]}" "$SERVAL" serve --model_repository="$repo_dir"
-  --rest_api_port="$port" --rest_api_address=127.0.0.1 --rest_api_num_threads=1 --intra_op_threads=1
+  --rest_api_port="$port" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads=1 --intra_op_threads=1
   --file_system_poll_wait_seconds="$FS_POLL" --management_port="$mport")
 # shellcheck disable=SC2206  # extra flags are split on spaces on purpose
 [[ -n $SERVER_FLAGS ]] && server_cmd+=($SERVER_FLAGS)

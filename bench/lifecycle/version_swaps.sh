@@ -44,7 +44,7 @@ lc_config "$MODEL" "$base"
 port=$(lc_free_port)
 mport=$(lc_free_port)
 server_cmd=("${srv_pin[@]}" "$SERVAL" serve --model_base_path="$base" --model_name=m
-  --rest_api_port="$port" --rest_api_address=127.0.0.1 --rest_api_num_threads=1 --intra_op_threads=1
+  --rest_api_port="$port" --rest_api_address=127.0.0.1 --port=-1 --rest_api_num_threads=1 --intra_op_threads=1
   --file_system_poll_wait_seconds="$FS_POLL" --management_port="$mport")
 say "serving $MODEL as m on 127.0.0.1:$port (management $mport)"
 lc_start_server "${server_cmd[@]}"

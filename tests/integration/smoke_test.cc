@@ -83,12 +83,14 @@ TEST(SmokeTest, ServesTheExampleModelsAndStopsOnSigterm) {
   TempDir dir;
   const std::string log = dir.Join("serval.log");
   pid_t pid = StartServal({"serve", "--model_repository=" SERVAL_TEST_MODELS "/examples",
-                           "--rest_api_port=0", "--rest_api_address=127.0.0.1", "--management_port=0"},
+                           "--rest_api_port=0", "--rest_api_address=127.0.0.1", "--management_port=0",
+                           "--port=0", "--grpc_address=127.0.0.1"},
                           log);
   ASSERT_GT(pid, 0);
   KillOnExit guard{pid};
   int port = WaitForPort(pid, log);
   ASSERT_GT(port, 0) << "serval did not start; see " << log;
+  EXPECT_GT(WaitForPort(pid, log, "gRPC API"), 0) << "no gRPC listener; see " << log;
 
   HttpClient client(port);
   // Loading happens in the background; readiness says when it is done.
@@ -165,7 +167,7 @@ TEST(SmokeTest, SighupReloadsTheConfigAndABadOneIsRejected) {
   const std::string config = dir.Join("models.config");
   WriteText(config, ModelConfig({"half_plus_two"}));
   pid_t pid = StartServal({"serve", "--model_config_file=" + config, "--rest_api_port=0",
-                           "--rest_api_address=127.0.0.1", "--management_port=-1"},
+                           "--rest_api_address=127.0.0.1", "--management_port=-1", "--port=-1"},
                           log);
   KillOnExit guard{pid};
   int port = WaitForPort(pid, log);
@@ -199,7 +201,7 @@ TEST(SmokeTest, SigtermFinishesTheRequestsInFlight) {
                              dir.Join("models/slow/1/model.pt"));
   pid_t pid = StartServal({"serve", "--model_repository=" + dir.Join("models"),
                            "--rest_api_port=0", "--rest_api_address=127.0.0.1",
-                           "--management_port=-1", "--intra_op_threads=1"},
+                           "--management_port=-1", "--port=-1", "--intra_op_threads=1"},
                           log);
   KillOnExit guard{pid};
   int port = WaitForPort(pid, log);
