@@ -141,4 +141,16 @@ absl::StatusOr<std::vector<ServableVersionStatus>> InferenceService::GetModelSta
   return manager_.GetModelStatus(model, version);
 }
 
+absl::StatusOr<std::vector<int64_t>> InferenceService::AvailableVersions(
+    std::string_view model) const {
+  ASSIGN_OR_RETURN(std::vector<ServableVersionStatus> statuses,
+                   manager_.GetModelStatus(model, std::nullopt));
+  std::vector<int64_t> available;
+  for (const ServableVersionStatus& status : statuses) {
+    if (status.state == ServableState::kAvailable) available.push_back(status.version);
+  }
+  std::sort(available.begin(), available.end());
+  return available;
+}
+
 }  // namespace serval

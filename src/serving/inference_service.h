@@ -52,6 +52,9 @@ class InferenceService {
   absl::StatusOr<std::vector<ServableVersionStatus>> GetModelStatus(
       std::string_view model, std::optional<int64_t> version) const;
 
+  // The AVAILABLE versions of a model, lowest first; NOT_FOUND for an unknown model.
+  absl::StatusOr<std::vector<int64_t>> AvailableVersions(std::string_view model) const;
+
   // True once the models found at start-up have been loaded or have failed to load, and from then
   // on (see ServableManager::IsReady).
   bool IsReady() const { return manager_.IsReady(); }

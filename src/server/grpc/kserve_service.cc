@@ -9,6 +9,7 @@
 #include "common/version.h"
 #include "manager/model_serving_status.h"
 #include "protocol/kserve_grpc.h"
+#include "protocol/kserve_platform.h"
 #include "protocol/repository_index.h"
 #include "server/grpc/cancellable_reactor.h"
 #include "server/grpc/grpc_status.h"
@@ -100,9 +101,13 @@ grpc::ServerUnaryReactor* KServeServiceImpl::ServerReady(
 grpc::ServerUnaryReactor* KServeServiceImpl::ModelReady(
     grpc::CallbackServerContext* context, const inference::ModelReadyRequest* request,
     inference::ModelReadyResponse* response) {
-  absl::StatusOr<std::optional<int64_t>> version = ParseKServeVersion(request->version());
-  if (!version.ok()) return FinishNow(context, version.status());
-  response->set_ready(Resolve(service_, request->name(), request->version()).ok());
+  absl::StatusOr<std::shared_ptr<Servable>> servable =
+      Resolve(service_, request->name(), request->version());
+  // A malformed request is an error; a model that is not there is simply not ready.
+  if (servable.status().code() == absl::StatusCode::kInvalidArgument) {
+    return FinishNow(context, servable.status());
+  }
+  response->set_ready(servable.ok());
   return FinishNow(context, absl::OkStatus());
 }
 
@@ -120,17 +125,11 @@ grpc::ServerUnaryReactor* KServeServiceImpl::ModelMetadata(
   absl::StatusOr<std::shared_ptr<Servable>> servable =
       Resolve(service_, request->name(), request->version());
   if (!servable.ok()) return FinishNow(context, servable.status());
+  absl::StatusOr<std::vector<int64_t>> versions = service_.AvailableVersions(request->name());
+  if (!versions.ok()) return FinishNow(context, versions.status());
   response->set_name(request->name());
-  absl::StatusOr<std::vector<ServableVersionStatus>> versions =
-      service_.GetModelStatus(request->name(), std::nullopt);
-  if (versions.ok()) {
-    for (const ServableVersionStatus& version : *versions) {
-      if (version.state == ServableState::kAvailable) {
-        response->add_versions(StrCat(version.version));
-      }
-    }
-  }
-  response->set_platform("pytorch_torchscript");
+  for (int64_t version : *versions) response->add_versions(StrCat(version));
+  response->set_platform(kKServePlatform);
   const Signature& signature = (*servable)->signature();
   for (const TensorSpec& spec : signature.inputs) AddTensorMetadata(spec, *response->add_inputs());
   for (const TensorSpec& spec : signature.outputs) {

@@ -52,14 +52,9 @@ HttpResponse Health(const InferenceService& service, KServeEndpoint endpoint) {
 HttpResponse ModelMetadata(const InferenceService& service, const ModelSpec& model) {
   auto servable = service.Resolve(model);
   if (!servable.ok()) return KServeErrorResponse(servable.status());
-  auto statuses = service.GetModelStatus(model.name, std::nullopt);
-  if (!statuses.ok()) return KServeErrorResponse(statuses.status());
-  std::vector<int64_t> available;
-  for (const ServableVersionStatus& status : *statuses) {
-    if (status.state == ServableState::kAvailable) available.push_back(status.version);
-  }
-  std::sort(available.begin(), available.end());
-  return JsonResponse(200, WriteKServeModelMetadata(model.name, available, kKServePlatform,
+  auto available = service.AvailableVersions(model.name);
+  if (!available.ok()) return KServeErrorResponse(available.status());
+  return JsonResponse(200, WriteKServeModelMetadata(model.name, *available, kKServePlatform,
                                                     (*servable)->signature()));
 }
 

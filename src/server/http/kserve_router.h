@@ -33,13 +33,12 @@
 
 #include "absl/time/time.h"
 #include "server/http/http_message.h"
+#include "protocol/kserve_platform.h"
 #include "serving/inference_service.h"
 
 namespace serval {
 
 inline constexpr char kInferenceHeaderContentLength[] = "Inference-Header-Content-Length";
-// Platform reported by model metadata: the only runtime Serval has.
-inline constexpr char kKServePlatform[] = "pytorch_torchscript";
 
 class KServeRouter {
  public:
