@@ -115,6 +115,7 @@ absl::Status ApplyFlags(const std::vector<GivenFlag>& given, ServerConfig& confi
 absl::Status ResolveDefaults(ServerConfig& config) {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (config.rest_api_num_threads == 0) config.rest_api_num_threads = cores;
+  if (config.grpc_max_threads == 0) config.grpc_max_threads = cores;
   if (config.intra_op_threads == 0) config.intra_op_threads = cores;
   if (config.num_load_threads == 0) config.num_load_threads = 1;
   if (config.load_retry_max_backoff_ms < config.load_retry_initial_backoff_ms) {

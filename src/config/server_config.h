@@ -71,6 +71,8 @@ struct ServerConfig {
   int grpc_port = 8500;  // --port, TF Serving's name for the gRPC port; -1: no gRPC listener
   // The largest gRPC request or response; TF Serving and Triton allow INT32_MAX.
   int64_t grpc_max_message_bytes = 2147483647;
+  // Threads serving gRPC calls (TF Serving's flag name); 0: one per core.
+  int grpc_max_threads = 0;
   // TF Serving's gRPC Predict answers in tensor_content bytes rather than typed fields.
   bool enable_serialization_as_tensor_content = false;
   int rest_api_num_threads = 0;  // 0: one per core

@@ -182,6 +182,10 @@ std::vector<ServerFlag> MakeFlags() {
                  "largest gRPC request or response; larger ones fail with RESOURCE_EXHAUSTED "
                  "(default: 2147483647)",
                  &ServerConfig::grpc_max_message_bytes, 1, 2147483647),
+      NumberFlag("grpc_max_threads",
+                 "threads serving gRPC calls, each with its own completion queue (default: one "
+                 "per core)",
+                 &ServerConfig::grpc_max_threads, 0, 1024),
       BooleanFlag("enable_serialization_as_tensor_content",
                   "gRPC Predict answers in tensor_content bytes rather than typed fields such as "
                   "float_val (default: false)",

@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<GrpcFrontEnd>> GrpcFrontEnd::Start(
   options.address = config.grpc_address;
   options.port = config.grpc_port;
   options.max_message_bytes = config.grpc_max_message_bytes;
+  options.threads = config.grpc_max_threads;
   absl::StatusOr<std::unique_ptr<GrpcServer>> server = GrpcServer::Create(
       options, {&front_end->prediction_, &front_end->model_, &front_end->kserve_,
                 &front_end->health_});

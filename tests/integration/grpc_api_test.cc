@@ -6,9 +6,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "common/str_cat.h"
@@ -64,6 +66,18 @@ tfs::PredictRequest HalfPlusTwo(std::initializer_list<float> values, bool conten
   } else {
     for (float value : values) x.add_float_val(value);
   }
+  return request;
+}
+
+// The test model "slow" spins for `rounds` rounds (about 10 ms each).
+tfs::PredictRequest SlowRequest(float rounds) {
+  tfs::PredictRequest request;
+  request.mutable_model_spec()->set_name("slow");
+  tensorflow::TensorProto& x = (*request.mutable_inputs())["x"];
+  x.set_dtype(tensorflow::DT_FLOAT);
+  x.mutable_tensor_shape()->add_dim()->set_size(1);
+  x.mutable_tensor_shape()->add_dim()->set_size(1);
+  x.add_float_val(rounds);
   return request;
 }
 
@@ -217,20 +231,10 @@ TEST_F(GrpcApiTest, AMessageOverTheLimitGetsResourceExhausted) {
 TEST_F(GrpcApiTest, AGrpcDeadlineThatPassesInTheQueueMeansTheRequestNeverRuns) {
   CopyTestModel("slow", repository_, "slow");
   Start();
-  auto slow_request = [](float rounds) {
-    tfs::PredictRequest request;
-    request.mutable_model_spec()->set_name("slow");
-    tensorflow::TensorProto& x = (*request.mutable_inputs())["x"];
-    x.set_dtype(tensorflow::DT_FLOAT);
-    x.mutable_tensor_shape()->add_dim()->set_size(1);
-    x.mutable_tensor_shape()->add_dim()->set_size(1);
-    x.add_float_val(rounds);
-    return request;
-  };
   grpc::Status busy_status;
   std::thread busy([&] {
     tfs::PredictResponse response;
-    busy_status = predict_->Predict(Context().get(), slow_request(400), &response);
+    busy_status = predict_->Predict(Context().get(), SlowRequest(400), &response);
   });
   // Once its queue time is recorded, the busy request holds the one instance.
   HttpClient http(server_->port());
@@ -238,10 +242,91 @@ TEST_F(GrpcApiTest, AGrpcDeadlineThatPassesInTheQueueMeansTheRequestNeverRuns) {
       http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
   tfs::PredictResponse response;
   grpc::Status late = predict_->Predict(Context(absl::Milliseconds(50)).get(),
-                                        slow_request(1), &response);
+                                        SlowRequest(1), &response);
   busy.join();
   EXPECT_EQ(late.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
+}
+
+TEST_F(GrpcApiTest, AClientThatCancelsLeavesNoWorkBehind) {
+  CopyTestModel("slow", repository_, "slow");
+  Start();
+  grpc::Status busy_status;
+  std::thread busy([&] {
+    tfs::PredictResponse response;
+    busy_status = predict_->Predict(Context().get(), SlowRequest(600), &response);
+  });
+  HttpClient http(server_->port());
+  ASSERT_TRUE(WaitForPrometheusSample(
+      http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
+  // Tens of seconds of work, were it ever run.
+  grpc::ClientContext leaving;
+  tfs::PredictRequest request = SlowRequest(5000);
+  tfs::PredictResponse response;
+  absl::Notification answered;
+  grpc::Status leaving_status;
+  predict_->async()->Predict(&leaving, &request, &response, [&](grpc::Status status) {
+    leaving_status = std::move(status);
+    answered.Notify();
+  });
+  const std::string depth = R"(serval_queue_depth{model="slow",version="1"})";
+  ASSERT_TRUE(WaitForPrometheusSample(http, depth, 1));
+  leaving.TryCancel();
+  answered.WaitForNotification();
+  EXPECT_EQ(leaving_status.error_code(), grpc::StatusCode::CANCELLED);
+  busy.join();
+  EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
+  EXPECT_TRUE(WaitForPrometheusSample(
+      http, R"(serval_requests_total{model="slow",version="1",code="cancelled"})", 1));
+  EXPECT_EQ(PrometheusSample(http, depth), 0);
+  // Only the busy request ran.
+  EXPECT_EQ(PrometheusSample(http, R"(serval_batch_size_count{model="slow",version="1"})"), 1);
+}
+
+TEST_F(GrpcApiTest, ManyClientsAtOnceEachGetTheirOwnAnswer) {
+  TestServerOptions options;
+  options.grpc_threads = 3;
+  Start(options);
+  std::vector<std::thread> clients;
+  std::atomic<int> wrong{0};
+  for (int client = 0; client < 8; ++client) {
+    clients.emplace_back([&, client] {
+      // Each client its own connection, so that calls spread over the server's queues.
+      auto stub = tfs::PredictionService::NewStub(Connect(server_->grpc_port()));
+      for (int i = 0; i < 50; ++i) {
+        const float x = static_cast<float>(client * 100 + i);
+        tfs::PredictResponse response;
+        grpc::Status status = stub->Predict(Context().get(), HalfPlusTwo({x}), &response);
+        if (!status.ok() || response.outputs().at("y").float_val(0) != 0.5f * x + 2) ++wrong;
+      }
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST_F(GrpcApiTest, StoppingLetsTheCallsInFlightFinishWithinTheGracePeriod) {
+  CopyTestModel("slow", repository_, "slow");
+  for (bool grace : {true, false}) {
+    Start();
+    grpc::Status busy_status;
+    std::thread busy([&] {
+      tfs::PredictResponse response;
+      busy_status = predict_->Predict(Context().get(), SlowRequest(200), &response);
+    });
+    HttpClient http(server_->port());
+    ASSERT_TRUE(WaitForPrometheusSample(
+        http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
+    // Without a grace period the call is cancelled; either way the server stops cleanly.
+    server_->StopGrpc(absl::Now() + (grace ? absl::Seconds(60) : absl::ZeroDuration()));
+    busy.join();
+    if (grace) {
+      EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
+    } else {
+      EXPECT_EQ(busy_status.error_code(), grpc::StatusCode::UNAVAILABLE)
+          << busy_status.error_message();
+    }
+  }
 }
 
 TEST_F(GrpcApiTest, GetModelMetadataPacksTheSignatureDefMap) {
@@ -446,6 +531,13 @@ TEST_F(GrpcApiTest, HealthChecksTheServerAndItsServices) {
   request.set_service("no.such.Service");
   EXPECT_EQ(health->Check(Context().get(), request, &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
+  request.clear_service();
+  std::unique_ptr<grpc::ClientContext> watch_context = Context();
+  auto watch = health->Watch(watch_context.get(), request);
+  EXPECT_FALSE(watch->Read(&response));
+  grpc::Status watched = watch->Finish();
+  EXPECT_EQ(watched.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(watched.error_message(), HasSubstr("use Check"));
 }
 
 TEST_F(GrpcApiTest, KServeRepositoryIndexLoadAndUnload) {

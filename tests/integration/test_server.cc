@@ -72,6 +72,7 @@ void TestServer::StartGrpc(const TestServerOptions& options) {
   grpc_options.address = "127.0.0.1";
   grpc_options.port = 0;
   grpc_options.max_message_bytes = options.grpc_max_message_bytes;
+  grpc_options.threads = options.grpc_threads;
   auto grpc = GrpcServer::Create(grpc_options, {prediction_service_.get(), model_service_.get(),
                                                 kserve_service_.get(), health_service_.get()});
   CHECK(grpc.ok()) << grpc.status();

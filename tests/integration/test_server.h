@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/time/time.h"
 #include "backend/backend_registry.h"
 #include "core/batching_settings.h"
 #include "manager/servable_manager.h"
@@ -43,6 +44,7 @@ struct TestServerOptions {
   // gRPC Predict answers in tensor_content rather than typed fields.
   bool grpc_tensor_content = false;
   int64_t grpc_max_message_bytes = int64_t{1} << 30;
+  int grpc_threads = 2;
   // What KServe's RepositoryModelLoad/Unload ask for over gRPC; empty: refused.
   std::string management_token;
 };
@@ -56,6 +58,8 @@ class TestServer {
   int port() const { return http_->port(); }
   int management_port() const { return management_http_->port(); }
   int grpc_port() const { return grpc_->port(); }
+  // Stops the gRPC server, letting calls in flight finish until `deadline`.
+  void StopGrpc(absl::Time deadline) { grpc_->Shutdown(deadline); }
   ServableManager& manager() { return *manager_; }
 
  private:

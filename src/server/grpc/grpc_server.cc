@@ -9,7 +9,7 @@
 namespace serval {
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(
-    const GrpcServerOptions& options, const std::vector<grpc::Service*>& services) {
+    const GrpcServerOptions& options, const std::vector<GrpcService*>& services) {
   if (options.port < 0 || options.port > 65535) {
     return absl::InvalidArgumentError(StrCat("gRPC port ", options.port, " is out of range"));
   }
@@ -18,6 +18,10 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(
     return absl::InvalidArgumentError(
         StrCat("the gRPC message limit must be 1 to ", std::numeric_limits<int>::max(),
                " bytes, not ", options.max_message_bytes));
+  }
+  if (options.threads < 1) {
+    return absl::InvalidArgumentError(
+        StrCat("the gRPC server needs at least one thread, not ", options.threads));
   }
   grpc::ServerBuilder builder;
   int port = 0;
@@ -29,13 +33,22 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Create(
                            &port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(options.max_message_bytes));
   builder.SetMaxSendMessageSize(static_cast<int>(options.max_message_bytes));
-  for (grpc::Service* service : services) builder.RegisterService(service);
+  for (GrpcService* service : services) builder.RegisterService(&service->async_service());
+  std::vector<std::unique_ptr<CallQueue>> queues;
+  for (int i = 0; i < options.threads; ++i) {
+    queues.push_back(
+        std::make_unique<CallQueue>(builder.AddCompletionQueue(), StrCat("grpc-", i)));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
     return absl::UnavailableError(
         StrCat("cannot listen for gRPC on ", options.address, ":", options.port));
   }
-  return std::unique_ptr<GrpcServer>(new GrpcServer(std::move(server), port));
+  for (const std::unique_ptr<CallQueue>& queue : queues) {
+    for (GrpcService* service : services) service->Listen(*queue);
+    queue->Start();
+  }
+  return std::unique_ptr<GrpcServer>(new GrpcServer(std::move(queues), std::move(server), port));
 }
 
 GrpcServer::~GrpcServer() { Shutdown(absl::Now()); }
@@ -43,8 +56,9 @@ GrpcServer::~GrpcServer() { Shutdown(absl::Now()); }
 void GrpcServer::Shutdown(absl::Time deadline) {
   if (shut_down_) return;
   shut_down_ = true;
+  for (const std::unique_ptr<CallQueue>& queue : queues_) queue->StopAccepting();
   server_->Shutdown(absl::ToChronoTime(deadline));
-  server_->Wait();
+  for (const std::unique_ptr<CallQueue>& queue : queues_) queue->Close();
 }
 
 }  // namespace serval

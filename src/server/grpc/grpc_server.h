@@ -1,14 +1,14 @@
 #ifndef SERVAL_SERVER_GRPC_GRPC_SERVER_H_
 #define SERVAL_SERVER_GRPC_GRPC_SERVER_H_
 
-// GrpcServer: one gRPC listener (gRPC's callback API) serving the services it is given, with
-// Serval's limits: the largest message either way, and a grace period for calls in flight when it
-// stops.
+// GrpcServer: one gRPC listener serving the services it is given on gRPC's completion-queue
+// (async) API, with Serval's threads: `threads` CallQueues, each a completion queue drained by its
+// own thread, which polls the network and runs the handlers. And Serval's limits: the largest
+// message either way, and a grace period for calls in flight when it stops.
 //
-// The services' handlers never wait on inference: they queue the request and return; the
-// inference callback finishes the call from an executor thread. gRPC's own threads (polling and
-// running callbacks) are sized by gRPC from the number of cores; gRPC 1.51's callback API has no
-// setting for them.
+// The handlers never wait on inference: they queue the request and return; the inference
+// callback finishes the call from an executor thread. gRPC's core keeps a few threads of its own
+// (timers, its executor) besides these.
 //
 // Thread safety: Shutdown may be called from any thread, once.
 //
@@ -24,6 +24,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/grpc/call_queue.h"
+#include "server/grpc/grpc_service.h"
 
 namespace serval {
 
@@ -33,6 +35,8 @@ struct GrpcServerOptions {
   // The largest request and response, in bytes; a larger one fails with RESOURCE_EXHAUSTED
   // ("... larger than max ...") before it reaches a handler.
   int64_t max_message_bytes = int64_t{1} << 30;
+  // Threads (each with its completion queue) that serve calls.
+  int threads = 1;
 };
 
 class GrpcServer {
@@ -40,7 +44,7 @@ class GrpcServer {
   // Starts listening. `services` must outlive the server. UNAVAILABLE when the port cannot be
   // bound; INVALID_ARGUMENT for bad options.
   static absl::StatusOr<std::unique_ptr<GrpcServer>> Create(
-      const GrpcServerOptions& options, const std::vector<grpc::Service*>& services);
+      const GrpcServerOptions& options, const std::vector<GrpcService*>& services);
   ~GrpcServer();  // Shutdown(now)
 
   GrpcServer(const GrpcServer&) = delete;
@@ -53,10 +57,12 @@ class GrpcServer {
   void Shutdown(absl::Time deadline);
 
  private:
-  GrpcServer(std::unique_ptr<grpc::Server> server, int port)
-      : server_(std::move(server)), port_(port) {}
+  GrpcServer(std::vector<std::unique_ptr<CallQueue>> queues, std::unique_ptr<grpc::Server> server,
+             int port)
+      : queues_(std::move(queues)), server_(std::move(server)), port_(port) {}
 
-  std::unique_ptr<grpc::Server> server_;
+  std::vector<std::unique_ptr<CallQueue>> queues_;
+  std::unique_ptr<grpc::Server> server_;  // after queues_: destroyed before them
   const int port_;
   bool shut_down_ = false;
 };

@@ -4,19 +4,13 @@
 // absl::Status to grpc::Status. The canonical codes have the same numbers in both (and in
 // tensorflow.error.Code, protocols.md 2.7), so a code maps to itself: a full queue is
 // RESOURCE_EXHAUSTED, a passed deadline DEADLINE_EXCEEDED, an unknown model NOT_FOUND.
-// And FinishNow, for the handlers that answer at once.
 
 #include "absl/status/status.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/status.h"
 
 namespace serval {
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
-
-// Finishes a unary call with `status` on its default reactor, which a handler then returns.
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status);
 
 }  // namespace serval
 

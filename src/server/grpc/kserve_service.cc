@@ -11,7 +11,6 @@
 #include "protocol/kserve_grpc.h"
 #include "protocol/kserve_platform.h"
 #include "protocol/repository_index.h"
-#include "server/grpc/cancellable_reactor.h"
 #include "server/grpc/grpc_status.h"
 #include "server/grpc/request_deadline.h"
 
@@ -58,7 +57,7 @@ absl::Status UnloadAndSettle(ServableManager& manager, const std::string& model,
 }
 
 // OK when the call's "authorization" metadata carries `token` as a bearer token.
-absl::Status CheckToken(const grpc::CallbackServerContext& context, const std::string& token) {
+absl::Status CheckToken(const grpc::ServerContext& context, const std::string& token) {
   if (token.empty()) {
     return absl::PermissionDeniedError(
         "loading and unloading over gRPC needs a management token (--management_token_file); "
@@ -84,135 +83,128 @@ KServeServiceImpl::KServeServiceImpl(const InferenceService& service,
   }
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::ServerLive(grpc::CallbackServerContext* context,
-                                                        const inference::ServerLiveRequest*,
-                                                        inference::ServerLiveResponse* response) {
-  response->set_live(true);
-  return FinishNow(context, absl::OkStatus());
+void KServeServiceImpl::Listen(CallQueue& queue) {
+  queue.Serve(async_, &Async::RequestServerLive, [](auto& call) {
+    call.response().set_live(true);
+    call.Finish(grpc::Status::OK);
+  });
+  queue.Serve(async_, &Async::RequestServerReady, [this](auto& call) {
+    call.response().set_ready(service_.IsReady());
+    call.Finish(grpc::Status::OK);
+  });
+  queue.Serve(async_, &Async::RequestModelReady,
+              [this](auto& call) { call.Finish(ModelReady(call.request(), call.response())); });
+  queue.Serve(async_, &Async::RequestServerMetadata, [](auto& call) {
+    call.response().set_name("serval");
+    call.response().set_version(kServalVersion);
+    call.Finish(grpc::Status::OK);
+  });
+  queue.Serve(async_, &Async::RequestModelMetadata,
+              [this](auto& call) { call.Finish(ModelMetadata(call.request(), call.response())); });
+  queue.Serve(
+      async_, &Async::RequestModelInfer, [this](auto& call) { ModelInfer(call); },
+      /*watch_cancellation=*/true);
+  queue.Serve(async_, &Async::RequestRepositoryIndex, [this](auto& call) {
+    call.Finish(RepositoryIndex(call.request(), call.response()));
+  });
+  queue.Serve(async_, &Async::RequestRepositoryModelLoad, [this](auto& call) {
+    ChangeRepository(call, [this, model = call.request().model_name()] {
+      return LoadAndSettle(*options_.repository, model, options_.settle_timeout);
+    });
+  });
+  queue.Serve(async_, &Async::RequestRepositoryModelUnload, [this](auto& call) {
+    ChangeRepository(call, [this, model = call.request().model_name()] {
+      return UnloadAndSettle(*options_.repository, model, options_.settle_timeout);
+    });
+  });
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::ServerReady(
-    grpc::CallbackServerContext* context, const inference::ServerReadyRequest*,
-    inference::ServerReadyResponse* response) {
-  response->set_ready(service_.IsReady());
-  return FinishNow(context, absl::OkStatus());
-}
-
-grpc::ServerUnaryReactor* KServeServiceImpl::ModelReady(
-    grpc::CallbackServerContext* context, const inference::ModelReadyRequest* request,
-    inference::ModelReadyResponse* response) {
+grpc::Status KServeServiceImpl::ModelReady(const inference::ModelReadyRequest& request,
+                                           inference::ModelReadyResponse& response) const {
   absl::StatusOr<std::shared_ptr<Servable>> servable =
-      Resolve(service_, request->name(), request->version());
+      Resolve(service_, request.name(), request.version());
   // A malformed request is an error; a model that is not there is simply not ready.
   if (servable.status().code() == absl::StatusCode::kInvalidArgument) {
-    return FinishNow(context, servable.status());
+    return ToGrpcStatus(servable.status());
   }
-  response->set_ready(servable.ok());
-  return FinishNow(context, absl::OkStatus());
+  response.set_ready(servable.ok());
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::ServerMetadata(
-    grpc::CallbackServerContext* context, const inference::ServerMetadataRequest*,
-    inference::ServerMetadataResponse* response) {
-  response->set_name("serval");
-  response->set_version(kServalVersion);
-  return FinishNow(context, absl::OkStatus());
-}
-
-grpc::ServerUnaryReactor* KServeServiceImpl::ModelMetadata(
-    grpc::CallbackServerContext* context, const inference::ModelMetadataRequest* request,
-    inference::ModelMetadataResponse* response) {
+grpc::Status KServeServiceImpl::ModelMetadata(const inference::ModelMetadataRequest& request,
+                                              inference::ModelMetadataResponse& response) const {
   absl::StatusOr<std::shared_ptr<Servable>> servable =
-      Resolve(service_, request->name(), request->version());
-  if (!servable.ok()) return FinishNow(context, servable.status());
-  absl::StatusOr<std::vector<int64_t>> versions = service_.AvailableVersions(request->name());
-  if (!versions.ok()) return FinishNow(context, versions.status());
-  response->set_name(request->name());
-  for (int64_t version : *versions) response->add_versions(StrCat(version));
-  response->set_platform(kKServePlatform);
+      Resolve(service_, request.name(), request.version());
+  if (!servable.ok()) return ToGrpcStatus(servable.status());
+  absl::StatusOr<std::vector<int64_t>> versions = service_.AvailableVersions(request.name());
+  if (!versions.ok()) return ToGrpcStatus(versions.status());
+  response.set_name(request.name());
+  for (int64_t version : *versions) response.add_versions(StrCat(version));
+  response.set_platform(kKServePlatform);
   const Signature& signature = (*servable)->signature();
-  for (const TensorSpec& spec : signature.inputs) AddTensorMetadata(spec, *response->add_inputs());
+  for (const TensorSpec& spec : signature.inputs) AddTensorMetadata(spec, *response.add_inputs());
   for (const TensorSpec& spec : signature.outputs) {
-    AddTensorMetadata(spec, *response->add_outputs());
+    AddTensorMetadata(spec, *response.add_outputs());
   }
-  return FinishNow(context, absl::OkStatus());
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::ModelInfer(grpc::CallbackServerContext* context,
-                                                        const inference::ModelInferRequest* request,
-                                                        inference::ModelInferResponse* response) {
+void KServeServiceImpl::ModelInfer(
+    UnaryCall<inference::ModelInferRequest, inference::ModelInferResponse>& call) {
+  inference::ModelInferRequest& request = call.request();
   absl::StatusOr<std::shared_ptr<Servable>> servable =
-      Resolve(service_, request->model_name(), request->model_version());
-  if (!servable.ok()) return FinishNow(context, servable.status());
-  // The message is gRPC's, allocated mutable and ours until the call finishes: moving the raw
-  // input bytes out of it makes them the tensors' buffers without a copy.
-  auto& owned = const_cast<inference::ModelInferRequest&>(*request);
+      Resolve(service_, request.model_name(), request.model_version());
+  if (!servable.ok()) return call.Finish(ToGrpcStatus(servable.status()));
   const absl::Time decode_start = absl::Now();
-  absl::StatusOr<NamedTensors> inputs = DecodeModelInferInputs(owned);
+  absl::StatusOr<NamedTensors> inputs = DecodeModelInferInputs(request);
   if (!inputs.ok()) {
     service_.RecordRefused(**servable, inputs.status().code(), absl::Now() - decode_start);
-    return FinishNow(context, inputs.status());
+    return call.Finish(ToGrpcStatus(inputs.status()));
   }
-  auto* reactor = new CancellableReactor();
   ModelSpec spec;
-  spec.name = request->model_name();
-  InferenceRequest inference{std::move(spec), *std::move(inputs), RequestedOutputs(*request),
-                             RequestDeadline(*context, options_.default_request_timeout),
-                             reactor->cancellation()};
+  spec.name = request.model_name();
+  InferenceRequest inference{std::move(spec), *std::move(inputs), RequestedOutputs(request),
+                             RequestDeadline(call.context(), options_.default_request_timeout),
+                             call.cancellation()};
   service_.Infer(*std::move(servable), std::move(inference),
-                 [reactor, response, id = request->id()](absl::StatusOr<InferenceResponse> result) {
+                 [&call](absl::StatusOr<InferenceResponse> result) {
                    absl::Status status = result.status();
-                   if (status.ok()) status = EncodeModelInferResponse(*result, id, *response);
-                   reactor->Finish(ToGrpcStatus(status));
+                   if (status.ok()) {
+                     status = EncodeModelInferResponse(*result, call.request().id(),
+                                                       call.response());
+                   }
+                   call.Finish(ToGrpcStatus(status));
                  });
-  return reactor;
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::RepositoryIndex(
-    grpc::CallbackServerContext* context, const inference::RepositoryIndexRequest* request,
-    inference::RepositoryIndexResponse* response) {
+grpc::Status KServeServiceImpl::RepositoryIndex(const inference::RepositoryIndexRequest& request,
+                                                inference::RepositoryIndexResponse& response) const {
   if (options_.repository == nullptr) {
-    return FinishNow(context, absl::UnimplementedError("this server has no model repository API"));
+    return ToGrpcStatus(absl::UnimplementedError("this server has no model repository API"));
   }
   for (const RepositoryIndexEntry& entry :
-       BuildRepositoryIndex(options_.repository->ListModels(), request->ready())) {
-    inference::RepositoryIndexResponse::ModelIndex* model = response->add_models();
+       BuildRepositoryIndex(options_.repository->ListModels(), request.ready())) {
+    inference::RepositoryIndexResponse::ModelIndex* model = response.add_models();
     model->set_name(entry.name);
     if (entry.version != 0) model->set_version(StrCat(entry.version));
     model->set_state(std::string(entry.state));
     model->set_reason(entry.reason);
   }
-  return FinishNow(context, absl::OkStatus());
+  return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* KServeServiceImpl::RepositoryModelLoad(
-    grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
-    inference::RepositoryModelLoadResponse*) {
-  return ChangeRepository(context, [this, model = request->model_name()] {
-    return LoadAndSettle(*options_.repository, model, options_.settle_timeout);
-  });
-}
-
-grpc::ServerUnaryReactor* KServeServiceImpl::RepositoryModelUnload(
-    grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
-    inference::RepositoryModelUnloadResponse*) {
-  return ChangeRepository(context, [this, model = request->model_name()] {
-    return UnloadAndSettle(*options_.repository, model, options_.settle_timeout);
-  });
-}
-
-grpc::ServerUnaryReactor* KServeServiceImpl::ChangeRepository(
-    grpc::CallbackServerContext* context, std::function<absl::Status()> change) {
+template <class Call>
+void KServeServiceImpl::ChangeRepository(Call& call, std::function<absl::Status()> change) {
   if (options_.repository == nullptr) {
-    return FinishNow(context, absl::UnimplementedError("this server has no model repository API"));
+    return call.Finish(
+        ToGrpcStatus(absl::UnimplementedError("this server has no model repository API")));
   }
-  if (absl::Status allowed = CheckToken(*context, options_.repository_token); !allowed.ok()) {
-    return FinishNow(context, allowed);
+  if (absl::Status allowed = CheckToken(call.context(), options_.repository_token);
+      !allowed.ok()) {
+    return call.Finish(ToGrpcStatus(allowed));
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   repository_pool_->Schedule(
-      [reactor, change = std::move(change)] { reactor->Finish(ToGrpcStatus(change())); });
-  return reactor;
+      [&call, change = std::move(change)] { call.Finish(ToGrpcStatus(change())); });
 }
 
 }  // namespace serval

@@ -17,7 +17,7 @@
 // (PERMISSION_DENIED) and only the index is served. They wait for the model to settle on this
 // service's own thread, never on a gRPC thread.
 //
-// Thread safety: the handlers may run on any gRPC thread.
+// Thread safety: the handlers may run on any of the server's call queue threads.
 
 #include <functional>
 #include <memory>
@@ -27,6 +27,7 @@
 #include "common/thread_pool.h"
 #include "grpc_service.grpc.pb.h"
 #include "manager/servable_manager.h"
+#include "server/grpc/grpc_service.h"
 #include "serving/inference_service.h"
 
 namespace serval {
@@ -43,48 +44,33 @@ struct KServeServiceOptions {
   absl::Duration settle_timeout = absl::Seconds(60);
 };
 
-class KServeServiceImpl : public inference::GRPCInferenceService::CallbackService {
+class KServeServiceImpl : public GrpcService {
  public:
   // `service` must outlive this object.
   KServeServiceImpl(const InferenceService& service, const KServeServiceOptions& options);
 
-  grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context,
-                                       const inference::ServerLiveRequest* request,
-                                       inference::ServerLiveResponse* response) override;
-  grpc::ServerUnaryReactor* ServerReady(grpc::CallbackServerContext* context,
-                                        const inference::ServerReadyRequest* request,
-                                        inference::ServerReadyResponse* response) override;
-  grpc::ServerUnaryReactor* ModelReady(grpc::CallbackServerContext* context,
-                                       const inference::ModelReadyRequest* request,
-                                       inference::ModelReadyResponse* response) override;
-  grpc::ServerUnaryReactor* ServerMetadata(grpc::CallbackServerContext* context,
-                                           const inference::ServerMetadataRequest* request,
-                                           inference::ServerMetadataResponse* response) override;
-  grpc::ServerUnaryReactor* ModelMetadata(grpc::CallbackServerContext* context,
-                                          const inference::ModelMetadataRequest* request,
-                                          inference::ModelMetadataResponse* response) override;
-  grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
-                                       const inference::ModelInferRequest* request,
-                                       inference::ModelInferResponse* response) override;
-  grpc::ServerUnaryReactor* RepositoryIndex(grpc::CallbackServerContext* context,
-                                            const inference::RepositoryIndexRequest* request,
-                                            inference::RepositoryIndexResponse* response) override;
-  grpc::ServerUnaryReactor* RepositoryModelLoad(
-      grpc::CallbackServerContext* context, const inference::RepositoryModelLoadRequest* request,
-      inference::RepositoryModelLoadResponse* response) override;
-  grpc::ServerUnaryReactor* RepositoryModelUnload(
-      grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
-      inference::RepositoryModelUnloadResponse* response) override;
+  grpc::Service& async_service() override { return async_; }
+  void Listen(CallQueue& queue) override;
 
  private:
+  using Async = inference::GRPCInferenceService::AsyncService;
+
+  grpc::Status ModelReady(const inference::ModelReadyRequest& request,
+                          inference::ModelReadyResponse& response) const;
+  grpc::Status ModelMetadata(const inference::ModelMetadataRequest& request,
+                             inference::ModelMetadataResponse& response) const;
+  void ModelInfer(UnaryCall<inference::ModelInferRequest, inference::ModelInferResponse>& call);
+  grpc::Status RepositoryIndex(const inference::RepositoryIndexRequest& request,
+                               inference::RepositoryIndexResponse& response) const;
   // Checks the caller's token, then runs `change` on the repository thread and finishes the call
   // with its status.
-  grpc::ServerUnaryReactor* ChangeRepository(grpc::CallbackServerContext* context,
-                                             std::function<absl::Status()> change);
+  template <class Call>
+  void ChangeRepository(Call& call, std::function<absl::Status()> change);
 
   const InferenceService& service_;
   const KServeServiceOptions options_;
-  std::unique_ptr<ThreadPool> repository_pool_;  // with a repository
+  Async async_;
+  std::unique_ptr<ThreadPool> repository_pool_;  // with a repository; last: joined first
 };
 
 }  // namespace serval

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "common/status_macros.h"
 #include "server/grpc/grpc_status.h"
 #include "server/grpc/tfs_model_spec.h"
 
@@ -32,6 +33,23 @@ void StatusToProto(const absl::Status& status, tfs::StatusProto& proto) {
   proto.set_error_message(std::string(status.message()));
 }
 
+absl::Status WriteModelStatus(const InferenceService& service,
+                              const tfs::GetModelStatusRequest& request,
+                              tfs::GetModelStatusResponse& response) {
+  if (!request.has_model_spec()) return absl::InvalidArgumentError("Missing ModelSpec");
+  ASSIGN_OR_RETURN(ModelSpec spec, ModelSpecFromProto(request.model_spec()));
+  // As over REST: a label is accepted, and all versions are listed.
+  ASSIGN_OR_RETURN(std::vector<ServableVersionStatus> versions,
+                   service.GetModelStatus(spec.name, spec.version));
+  for (const ServableVersionStatus& version : versions) {
+    tfs::ModelVersionStatus* status = response.add_model_version_status();
+    status->set_version(version.version);
+    status->set_state(StateToProto(version.state));
+    StatusToProto(version.status, *status->mutable_status());
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 ModelServiceImpl::ModelServiceImpl(const InferenceService& service, ReloadConfig reload_config)
@@ -41,42 +59,26 @@ ModelServiceImpl::ModelServiceImpl(const InferenceService& service, ReloadConfig
 
 ModelServiceImpl::~ModelServiceImpl() = default;
 
-grpc::ServerUnaryReactor* ModelServiceImpl::GetModelStatus(
-    grpc::CallbackServerContext* context, const tfs::GetModelStatusRequest* request,
-    tfs::GetModelStatusResponse* response) {
-  if (!request->has_model_spec()) {
-    return FinishNow(context, absl::InvalidArgumentError("Missing ModelSpec"));
-  }
-  absl::StatusOr<ModelSpec> spec = ModelSpecFromProto(request->model_spec());
-  if (!spec.ok()) return FinishNow(context, spec.status());
-  // As over REST: a label is accepted, and all versions are listed.
-  absl::StatusOr<std::vector<ServableVersionStatus>> versions =
-      service_.GetModelStatus(spec->name, spec->version);
-  if (!versions.ok()) return FinishNow(context, versions.status());
-  for (const ServableVersionStatus& version : *versions) {
-    tfs::ModelVersionStatus* status = response->add_model_version_status();
-    status->set_version(version.version);
-    status->set_state(StateToProto(version.state));
-    StatusToProto(version.status, *status->mutable_status());
-  }
-  return FinishNow(context, absl::OkStatus());
+void ModelServiceImpl::Listen(CallQueue& queue) {
+  queue.Serve(async_, &Async::RequestGetModelStatus, [this](auto& call) {
+    call.Finish(ToGrpcStatus(WriteModelStatus(service_, call.request(), call.response())));
+  });
+  queue.Serve(async_, &Async::RequestHandleReloadConfigRequest,
+              [this](auto& call) { HandleReloadConfigRequest(call); });
 }
 
-grpc::ServerUnaryReactor* ModelServiceImpl::HandleReloadConfigRequest(
-    grpc::CallbackServerContext* context, const tfs::ReloadConfigRequest* request,
-    tfs::ReloadConfigResponse* response) {
+void ModelServiceImpl::HandleReloadConfigRequest(
+    UnaryCall<tfs::ReloadConfigRequest, tfs::ReloadConfigResponse>& call) {
   if (!reload_config_) {
-    return FinishNow(context, absl::UnimplementedError(
-                                  "this server cannot reload its config over gRPC"));
+    return call.Finish(ToGrpcStatus(
+        absl::UnimplementedError("this server cannot reload its config over gRPC")));
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  // The request and response stay valid until Finish.
-  reload_pool_->Schedule([this, reactor, request, response] {
-    const absl::Status status = reload_config_(request->config());
-    StatusToProto(status, *response->mutable_status());
-    reactor->Finish(ToGrpcStatus(status));
+  // The call stays valid until Finish.
+  reload_pool_->Schedule([this, &call] {
+    const absl::Status status = reload_config_(call.request().config());
+    StatusToProto(status, *call.response().mutable_status());
+    call.Finish(ToGrpcStatus(status));
   });
-  return reactor;
 }
 
 }  // namespace serval

@@ -9,19 +9,20 @@
 //
 // A reload waits for loads, so it runs on this service's own thread, never on a gRPC thread.
 //
-// Thread safety: the handlers may run on any gRPC thread.
+// Thread safety: the handlers may run on any of the server's call queue threads.
 
 #include <functional>
 #include <memory>
 
 #include "absl/status/status.h"
 #include "common/thread_pool.h"
+#include "server/grpc/grpc_service.h"
 #include "serving/inference_service.h"
 #include "tensorflow_serving/apis/model_service.grpc.pb.h"
 
 namespace serval {
 
-class ModelServiceImpl : public tensorflow::serving::ModelService::CallbackService {
+class ModelServiceImpl : public GrpcService {
  public:
   // Applies a config and waits until its models settle; empty: reloading is refused
   // (UNIMPLEMENTED).
@@ -31,19 +32,19 @@ class ModelServiceImpl : public tensorflow::serving::ModelService::CallbackServi
   ModelServiceImpl(const InferenceService& service, ReloadConfig reload_config);
   ~ModelServiceImpl() override;  // waits for a reload in progress
 
-  grpc::ServerUnaryReactor* GetModelStatus(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::GetModelStatusRequest* request,
-      tensorflow::serving::GetModelStatusResponse* response) override;
-  grpc::ServerUnaryReactor* HandleReloadConfigRequest(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::ReloadConfigRequest* request,
-      tensorflow::serving::ReloadConfigResponse* response) override;
+  grpc::Service& async_service() override { return async_; }
+  void Listen(CallQueue& queue) override;
 
  private:
+  using Async = tensorflow::serving::ModelService::AsyncService;
+
+  void HandleReloadConfigRequest(UnaryCall<tensorflow::serving::ReloadConfigRequest,
+                                           tensorflow::serving::ReloadConfigResponse>& call);
+
   const InferenceService& service_;
   const ReloadConfig reload_config_;
-  std::unique_ptr<ThreadPool> reload_pool_;
+  Async async_;
+  std::unique_ptr<ThreadPool> reload_pool_;  // last: joined before the rest goes
 };
 
 }  // namespace serval

@@ -4,8 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "common/status_macros.h"
 #include "common/str_cat.h"
-#include "server/grpc/cancellable_reactor.h"
 #include "server/grpc/grpc_status.h"
 #include "server/grpc/request_deadline.h"
 #include "server/grpc/tfs_model_spec.h"
@@ -47,89 +47,87 @@ absl::Status Unimplemented(const InferenceService& service, const tfs::ModelSpec
              "' (use Predict)"));
 }
 
-}  // namespace
-
-grpc::ServerUnaryReactor* PredictionServiceImpl::Predict(grpc::CallbackServerContext* context,
-                                                         const tfs::PredictRequest* request,
-                                                         tfs::PredictResponse* response) {
-  absl::StatusOr<ModelSpec> spec = ModelSpecFromProto(request->model_spec());
-  if (!spec.ok()) return FinishNow(context, spec.status());
-  absl::StatusOr<std::shared_ptr<Servable>> servable = service_.Resolve(*spec);
-  if (!servable.ok()) return FinishNow(context, servable.status());
-  // The message is gRPC's, allocated mutable and ours until the call finishes: moving large
-  // tensor_content buffers out of it makes them the tensors' buffers without a copy.
-  auto& owned = const_cast<tfs::PredictRequest&>(*request);
-  const absl::Time decode_start = absl::Now();
-  absl::StatusOr<NamedTensors> inputs = DecodeInputs(owned);
-  if (!inputs.ok()) {
-    service_.RecordRefused(**servable, inputs.status().code(), absl::Now() - decode_start);
-    return FinishNow(context, inputs.status());
+absl::Status MultiInferenceRefusal(const InferenceService& service,
+                                   const tfs::MultiInferenceRequest& request) {
+  if (request.tasks_size() == 0) {
+    return absl::InvalidArgumentError("MultiInference needs at least one task");
   }
-  auto* reactor = new CancellableReactor();
-  InferenceRequest inference{*spec, *std::move(inputs),
-                             {request->output_filter().begin(), request->output_filter().end()},
-                             RequestDeadline(*context, options_.default_request_timeout),
-                             reactor->cancellation()};
-  service_.Infer(*std::move(servable), std::move(inference),
-                 [reactor, response, signature_name = spec->signature_name,
-                  encoding = options_.output_encoding](absl::StatusOr<InferenceResponse> result) {
-                   if (result.ok()) WriteOutputs(*result, signature_name, encoding, *response);
-                   reactor->Finish(ToGrpcStatus(result.status()));
-                 });
-  return reactor;
+  const tfs::InferenceTask& task = request.tasks(0);
+  return Unimplemented(service, task.model_spec(),
+                       task.method_name() == "tensorflow/serving/regress" ? "Regress" : "Classify");
 }
 
-grpc::ServerUnaryReactor* PredictionServiceImpl::GetModelMetadata(
-    grpc::CallbackServerContext* context, const tfs::GetModelMetadataRequest* request,
-    tfs::GetModelMetadataResponse* response) {
-  if (request->metadata_field_size() == 0) {
-    return FinishNow(context, absl::InvalidArgumentError(
-                                  "GetModelMetadataRequest must name a metadata_field "
-                                  "(\"signature_def\")"));
+absl::Status WriteModelMetadata(const InferenceService& service,
+                                const tfs::GetModelMetadataRequest& request,
+                                tfs::GetModelMetadataResponse& response) {
+  if (request.metadata_field_size() == 0) {
+    return absl::InvalidArgumentError(
+        "GetModelMetadataRequest must name a metadata_field (\"signature_def\")");
   }
-  for (const std::string& field : request->metadata_field()) {
+  for (const std::string& field : request.metadata_field()) {
     if (field != "signature_def") {
-      return FinishNow(context, absl::InvalidArgumentError(StrCat(
-                                    "metadata_field '", field,
-                                    "' is not supported; the only one is \"signature_def\"")));
+      return absl::InvalidArgumentError(StrCat(
+          "metadata_field '", field, "' is not supported; the only one is \"signature_def\""));
     }
   }
-  absl::StatusOr<ModelSpec> spec = ModelSpecFromProto(request->model_spec());
-  if (!spec.ok()) return FinishNow(context, spec.status());
-  absl::StatusOr<std::shared_ptr<Servable>> servable = service_.Resolve(*spec);
-  if (!servable.ok()) return FinishNow(context, servable.status());
-  const ServableId& id = (*servable)->id();
-  const Signature& signature = (*servable)->signature();
-  *response->mutable_model_spec() = ResolvedModelSpec(id.name, id.version, spec->signature_name);
+  ASSIGN_OR_RETURN(ModelSpec spec, ModelSpecFromProto(request.model_spec()));
+  ASSIGN_OR_RETURN(std::shared_ptr<Servable> servable, service.Resolve(spec));
+  const ServableId& id = servable->id();
+  const Signature& signature = servable->signature();
+  *response.mutable_model_spec() = ResolvedModelSpec(id.name, id.version, spec.signature_name);
   tfs::SignatureDefMap signatures;
   (*signatures.mutable_signature_def())[signature.name] = SignatureDefFromSignature(signature);
-  (*response->mutable_metadata())["signature_def"].PackFrom(signatures);
-  return FinishNow(context, absl::OkStatus());
+  (*response.mutable_metadata())["signature_def"].PackFrom(signatures);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* PredictionServiceImpl::Classify(grpc::CallbackServerContext* context,
-                                                          const tfs::ClassificationRequest* request,
-                                                          tfs::ClassificationResponse*) {
-  return FinishNow(context, Unimplemented(service_, request->model_spec(), "Classify"));
+}  // namespace
+
+void PredictionServiceImpl::Listen(CallQueue& queue) {
+  queue.Serve(
+      async_, &Async::RequestPredict, [this](auto& call) { Predict(call); },
+      /*watch_cancellation=*/true);
+  queue.Serve(async_, &Async::RequestGetModelMetadata,
+              [this](auto& call) { GetModelMetadata(call); });
+  queue.Serve(async_, &Async::RequestClassify, [this](auto& call) {
+    call.Finish(ToGrpcStatus(Unimplemented(service_, call.request().model_spec(), "Classify")));
+  });
+  queue.Serve(async_, &Async::RequestRegress, [this](auto& call) {
+    call.Finish(ToGrpcStatus(Unimplemented(service_, call.request().model_spec(), "Regress")));
+  });
+  queue.Serve(async_, &Async::RequestMultiInference,
+              [this](auto& call) { call.Finish(ToGrpcStatus(MultiInferenceRefusal(service_, call.request()))); });
 }
 
-grpc::ServerUnaryReactor* PredictionServiceImpl::Regress(grpc::CallbackServerContext* context,
-                                                         const tfs::RegressionRequest* request,
-                                                         tfs::RegressionResponse*) {
-  return FinishNow(context, Unimplemented(service_, request->model_spec(), "Regress"));
-}
-
-grpc::ServerUnaryReactor* PredictionServiceImpl::MultiInference(
-    grpc::CallbackServerContext* context, const tfs::MultiInferenceRequest* request,
-    tfs::MultiInferenceResponse*) {
-  if (request->tasks_size() == 0) {
-    return FinishNow(context, absl::InvalidArgumentError("MultiInference needs at least one task"));
+void PredictionServiceImpl::Predict(UnaryCall<tfs::PredictRequest, tfs::PredictResponse>& call) {
+  tfs::PredictRequest& request = call.request();
+  absl::StatusOr<ModelSpec> spec = ModelSpecFromProto(request.model_spec());
+  if (!spec.ok()) return call.Finish(ToGrpcStatus(spec.status()));
+  absl::StatusOr<std::shared_ptr<Servable>> servable = service_.Resolve(*spec);
+  if (!servable.ok()) return call.Finish(ToGrpcStatus(servable.status()));
+  const absl::Time decode_start = absl::Now();
+  absl::StatusOr<NamedTensors> inputs = DecodeInputs(request);
+  if (!inputs.ok()) {
+    service_.RecordRefused(**servable, inputs.status().code(), absl::Now() - decode_start);
+    return call.Finish(ToGrpcStatus(inputs.status()));
   }
-  const tfs::InferenceTask& task = request->tasks(0);
-  return FinishNow(context, Unimplemented(service_, task.model_spec(),
-                                          task.method_name() == "tensorflow/serving/regress"
-                                              ? "Regress"
-                                              : "Classify"));
+  InferenceRequest inference{*spec, *std::move(inputs),
+                             {request.output_filter().begin(), request.output_filter().end()},
+                             RequestDeadline(call.context(), options_.default_request_timeout),
+                             call.cancellation()};
+  service_.Infer(*std::move(servable), std::move(inference),
+                 [&call, signature_name = spec->signature_name,
+                  encoding = options_.output_encoding](absl::StatusOr<InferenceResponse> result) {
+                   if (result.ok()) {
+                     WriteOutputs(*result, signature_name, encoding, call.response());
+                   }
+                   call.Finish(ToGrpcStatus(result.status()));
+                 });
+}
+
+void PredictionServiceImpl::GetModelMetadata(
+    UnaryCall<tfs::GetModelMetadataRequest, tfs::GetModelMetadataResponse>& call) {
+  call.Finish(ToGrpcStatus(WriteModelMetadata(service_, call.request(), call.response())));
 }
 
 }  // namespace serval

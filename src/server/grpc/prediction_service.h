@@ -10,10 +10,11 @@
 // configured for tensor_content) and finishes the call from the executor's thread. The call's
 // deadline is the request's deadline; a cancelled call drops the request if it has not run yet.
 //
-// Thread safety: the handlers may run on any gRPC thread.
+// Thread safety: the handlers may run on any of the server's call queue threads.
 
 #include "absl/time/time.h"
 #include "protocol/tensor_proto.h"
+#include "server/grpc/grpc_service.h"
 #include "serving/inference_service.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
@@ -25,33 +26,26 @@ struct PredictionServiceOptions {
   TensorProtoEncoding output_encoding = TensorProtoEncoding::kTyped;
 };
 
-class PredictionServiceImpl : public tensorflow::serving::PredictionService::CallbackService {
+class PredictionServiceImpl : public GrpcService {
  public:
   // `service` must outlive this object.
   PredictionServiceImpl(const InferenceService& service, const PredictionServiceOptions& options)
       : service_(service), options_(options) {}
 
-  grpc::ServerUnaryReactor* Predict(grpc::CallbackServerContext* context,
-                                    const tensorflow::serving::PredictRequest* request,
-                                    tensorflow::serving::PredictResponse* response) override;
-  grpc::ServerUnaryReactor* GetModelMetadata(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::GetModelMetadataRequest* request,
-      tensorflow::serving::GetModelMetadataResponse* response) override;
-  grpc::ServerUnaryReactor* Classify(grpc::CallbackServerContext* context,
-                                     const tensorflow::serving::ClassificationRequest* request,
-                                     tensorflow::serving::ClassificationResponse* response) override;
-  grpc::ServerUnaryReactor* Regress(grpc::CallbackServerContext* context,
-                                    const tensorflow::serving::RegressionRequest* request,
-                                    tensorflow::serving::RegressionResponse* response) override;
-  grpc::ServerUnaryReactor* MultiInference(
-      grpc::CallbackServerContext* context,
-      const tensorflow::serving::MultiInferenceRequest* request,
-      tensorflow::serving::MultiInferenceResponse* response) override;
+  grpc::Service& async_service() override { return async_; }
+  void Listen(CallQueue& queue) override;
 
  private:
+  using Async = tensorflow::serving::PredictionService::AsyncService;
+
+  void Predict(
+      UnaryCall<tensorflow::serving::PredictRequest, tensorflow::serving::PredictResponse>& call);
+  void GetModelMetadata(UnaryCall<tensorflow::serving::GetModelMetadataRequest,
+                                  tensorflow::serving::GetModelMetadataResponse>& call);
+
   const InferenceService& service_;
   const PredictionServiceOptions options_;
+  Async async_;
 };
 
 }  // namespace serval

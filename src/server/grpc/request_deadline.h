@@ -5,11 +5,11 @@
 // server's default timeout (the same one REST requests get).
 
 #include "absl/time/time.h"
-#include "grpcpp/support/server_callback.h"
+#include "grpcpp/server_context.h"
 
 namespace serval {
 
-inline absl::Time RequestDeadline(const grpc::CallbackServerContext& context,
+inline absl::Time RequestDeadline(const grpc::ServerContext& context,
                                   absl::Duration default_timeout) {
   const auto deadline = context.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) {
