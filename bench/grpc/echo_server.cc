@@ -6,16 +6,20 @@
 // values or tensor_content, as sent), with the request's model name, version 1 and
 // "serving_default" in its model_spec. ModelInfer answers each input as an output of the same
 // name, datatype and shape, and its raw_input_contents as raw_output_contents. Other methods
-// answer UNIMPLEMENTED. Built the way Serval's gRPC front end is (src/server/grpc): the callback
-// API, grpc::ServerBuilder, messages up to 1 GiB either way.
+// answer UNIMPLEMENTED (with --api=cq they are not served). Messages up to 1 GiB either way.
 //
 // Usage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] [--handoff]
+//                         [--api=callback|cq] [--threads=N]
 //   --port     0 picks a free port (default 8500); the port is printed on stdout once listening:
 //              "grpc_echo_server: listening on 127.0.0.1:PORT"
 //   --address  default 127.0.0.1
 //   --handoff  Predict answers from one worker thread, as Serval answers from its executor, not
 //              inside the handler: what handing a call to another thread costs gRPC
 //              (bench/results/grpc_predict_profile.md)
+//   --api      callback (default): grpc++'s callback API, gRPC's own threads. cq: the completion
+//              queue API on Serval's own GrpcServer and CallQueues (src/server/grpc), as Serval
+//              serves, with --threads of them (default 1): the same gRPC plumbing without the
+//              model server behind it.
 // Stops on SIGINT or SIGTERM, giving calls in flight a second to finish.
 
 #include <pthread.h>
@@ -30,15 +34,16 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
 
+#include "absl/time/clock.h"
 #include "grpc_service.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "server/grpc/grpc_server.h"
 #include "tensorflow_serving/apis/prediction_service.grpc.pb.h"
 
 namespace {
@@ -110,24 +115,68 @@ class EchoPredictionService final : public tensorflow::serving::PredictionServic
   Worker* const worker_;
 };
 
+void Echo(const inference::ModelInferRequest& request, inference::ModelInferResponse& response) {
+  response.set_model_name(request.model_name());
+  response.set_model_version("1");
+  response.set_id(request.id());
+  for (const inference::ModelInferRequest::InferInputTensor& input : request.inputs()) {
+    inference::ModelInferResponse::InferOutputTensor* output = response.add_outputs();
+    output->set_name(input.name());
+    output->set_datatype(input.datatype());
+    *output->mutable_shape() = input.shape();
+  }
+  *response.mutable_raw_output_contents() = request.raw_input_contents();
+}
+
 class EchoInferenceService final : public inference::GRPCInferenceService::CallbackService {
   grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context,
                                        const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override {
-    response->set_model_name(request->model_name());
-    response->set_model_version("1");
-    response->set_id(request->id());
-    for (const inference::ModelInferRequest::InferInputTensor& input : request->inputs()) {
-      inference::ModelInferResponse::InferOutputTensor* output = response->add_outputs();
-      output->set_name(input.name());
-      output->set_datatype(input.datatype());
-      *output->mutable_shape() = input.shape();
-    }
-    *response->mutable_raw_output_contents() = request->raw_input_contents();
+    Echo(*request, *response);
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+};
+
+// The same two services on the completion-queue API (--api=cq).
+class EchoQueuedPredictionService final : public serval::GrpcService {
+ public:
+  explicit EchoQueuedPredictionService(Worker* worker) : worker_(worker) {}
+
+  grpc::Service& async_service() override { return async_; }
+  void Listen(serval::CallQueue& queue) override {
+    queue.Serve(async_, &Async::RequestPredict, [this](auto& call) {
+      if (worker_ == nullptr) {
+        Echo(call.request(), call.response());
+        return call.Finish(grpc::Status::OK);
+      }
+      worker_->Post([&call] {
+        Echo(call.request(), call.response());
+        call.Finish(grpc::Status::OK);
+      });
+    });
+  }
+
+ private:
+  using Async = tensorflow::serving::PredictionService::AsyncService;
+  Worker* const worker_;
+  Async async_;
+};
+
+class EchoQueuedInferenceService final : public serval::GrpcService {
+ public:
+  grpc::Service& async_service() override { return async_; }
+  void Listen(serval::CallQueue& queue) override {
+    queue.Serve(async_, &Async::RequestModelInfer, [](auto& call) {
+      Echo(call.request(), call.response());
+      call.Finish(grpc::Status::OK);
+    });
+  }
+
+ private:
+  using Async = inference::GRPCInferenceService::AsyncService;
+  Async async_;
 };
 
 struct Flags {
@@ -135,6 +184,8 @@ struct Flags {
   int port = 8500;
   int max_message_bytes = 1 << 30;
   bool handoff = false;
+  bool completion_queues = false;  // --api=cq
+  int threads = 1;
 };
 
 // Prints the pieces of an error message and the usage, and exits with status 2.
@@ -143,7 +194,7 @@ template <typename... Pieces>
   std::cerr << "grpc_echo_server: ";
   (std::cerr << ... << error);
   std::cerr << "\nusage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] "
-               "[--handoff]\n";
+               "[--handoff] [--api=callback|cq] [--threads=N]\n";
   std::exit(2);
 }
 
@@ -171,11 +222,65 @@ Flags ParseFlags(int argc, char** argv) {
       flags.max_message_bytes = ParseInt(name, value, 1);
     } else if (arg == "--handoff") {
       flags.handoff = true;
+    } else if (name == "--api" && (value == "cq" || value == "callback")) {
+      flags.completion_queues = value == "cq";
+    } else if (name == "--threads") {
+      flags.threads = ParseInt(name, value, 1);
     } else {
       Usage("unknown argument '", arg, "'");
     }
   }
   return flags;
+}
+
+// 127.0.0.1, or [::1] for IPv6.
+std::string Host(const std::string& address) {
+  return address.find(':') != std::string::npos ? "[" + address + "]" : address;
+}
+
+int ServeOnCallbacks(const Flags& flags, Worker* worker, sigset_t& stop_signals) {
+  EchoPredictionService predict(worker);
+  EchoInferenceService infer;
+  int port = 0;
+  grpc::ServerBuilder builder;
+  const std::string listen = Host(flags.address) + ":" + std::to_string(flags.port);
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(flags.max_message_bytes);
+  builder.SetMaxSendMessageSize(flags.max_message_bytes);
+  builder.RegisterService(&predict);
+  builder.RegisterService(&infer);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    std::cerr << "grpc_echo_server: cannot listen on " << listen << "\n";
+    return 1;
+  }
+  std::cout << "grpc_echo_server: listening on " << Host(flags.address) << ":" << port
+            << std::endl;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  return 0;
+}
+
+int ServeOnCompletionQueues(const Flags& flags, Worker* worker, sigset_t& stop_signals) {
+  EchoQueuedPredictionService predict(worker);
+  EchoQueuedInferenceService infer;
+  serval::GrpcServerOptions options;
+  options.address = flags.address;
+  options.port = flags.port;
+  options.max_message_bytes = flags.max_message_bytes;
+  options.threads = flags.threads;
+  auto server = serval::GrpcServer::Create(options, {&predict, &infer});
+  if (!server.ok()) {
+    std::cerr << "grpc_echo_server: " << server.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "grpc_echo_server: listening on " << Host(flags.address) << ":"
+            << (*server)->port() << std::endl;
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  (*server)->Shutdown(absl::Now() + absl::Seconds(1));
+  return 0;
 }
 
 }  // namespace
@@ -189,29 +294,7 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  EchoPredictionService predict(flags.handoff ? new Worker() : nullptr);
-  EchoInferenceService infer;
-  int port = 0;
-  grpc::ServerBuilder builder;
-  const bool ipv6 = flags.address.find(':') != std::string::npos;
-  std::ostringstream host;
-  host << (ipv6 ? "[" : "") << flags.address << (ipv6 ? "]" : "");
-  std::ostringstream listen;
-  listen << host.str() << ":" << flags.port;
-  builder.AddListeningPort(listen.str(), grpc::InsecureServerCredentials(), &port);
-  builder.SetMaxReceiveMessageSize(flags.max_message_bytes);
-  builder.SetMaxSendMessageSize(flags.max_message_bytes);
-  builder.RegisterService(&predict);
-  builder.RegisterService(&infer);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    std::cerr << "grpc_echo_server: cannot listen on " << listen.str() << "\n";
-    return 1;
-  }
-  std::cout << "grpc_echo_server: listening on " << host.str() << ":" << port << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-  return 0;
+  Worker* worker = flags.handoff ? new Worker() : nullptr;
+  return flags.completion_queues ? ServeOnCompletionQueues(flags, worker, stop_signals)
+                                 : ServeOnCallbacks(flags, worker, stop_signals);
 }
