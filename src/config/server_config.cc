@@ -1,5 +1,7 @@
 #include "config/server_config.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -111,9 +113,17 @@ absl::Status ApplyFlags(const std::vector<GivenFlag>& given, ServerConfig& confi
   return absl::OkStatus();
 }
 
+// The cores this process may run on (its CPU affinity, as a container's cpuset or taskset sets
+// it), else the machine's.
+int UsableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof(set), &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 // Zeros meaning "one per core" or "one", and limits that depend on each other.
 absl::Status ResolveDefaults(ServerConfig& config) {
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = UsableCores();
   if (config.rest_api_num_threads == 0) config.rest_api_num_threads = cores;
   if (config.grpc_max_threads == 0) config.grpc_max_threads = cores;
   if (config.intra_op_threads == 0) config.intra_op_threads = cores;

@@ -1,5 +1,7 @@
 #include "config/server_config.h"
 
+#include <sched.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -34,6 +36,30 @@ TEST(ServerConfigTest, TfServingFlagsForOneModel) {
   EXPECT_EQ(config->models[0].version_policy.DebugString(), "latest: 1");
 }
 
+TEST(ServerConfigTest, OnePerCoreMeansTheCoresThisProcessMayUse) {
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(all), &all), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  // As taskset or a container's cpuset would leave it: one core.
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  auto pinned = Parse({"--model_repository=/models"});
+  auto chosen = Parse({"--model_repository=/models", "--grpc_max_threads=3"});
+  ASSERT_EQ(sched_setaffinity(0, sizeof(all), &all), 0);
+  ASSERT_TRUE(pinned.ok()) << pinned.status();
+  EXPECT_EQ(pinned->rest_api_num_threads, 1);
+  EXPECT_EQ(pinned->grpc_max_threads, 1);
+  EXPECT_EQ(pinned->intra_op_threads, 1);
+  ASSERT_TRUE(chosen.ok()) << chosen.status();
+  EXPECT_EQ(chosen->grpc_max_threads, 3);
+}
+
 TEST(ServerConfigTest, SpaceSeparatedValuesAndDefaults) {
   auto config = Parse({"--model_repository", "/models"});
   ASSERT_TRUE(config.ok()) << config.status();
@@ -44,6 +70,7 @@ TEST(ServerConfigTest, SpaceSeparatedValuesAndDefaults) {
   EXPECT_EQ(config->max_request_body_bytes, size_t{64} << 20);
   EXPECT_GE(config->intra_op_threads, 1);      // one per core
   EXPECT_GE(config->rest_api_num_threads, 1);  // one per core
+  EXPECT_GE(config->grpc_max_threads, 1);      // one per core
   EXPECT_EQ(config->model_name, "default");
   EXPECT_EQ(config->model_config_file_poll_wait_seconds, 0);
   EXPECT_EQ(config->file_system_poll_wait_seconds, 1);

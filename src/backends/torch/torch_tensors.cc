@@ -84,7 +84,9 @@ absl::StatusOr<Tensor> FromTorch(const at::Tensor& tensor) {
         StrCat("the model returned a tensor of unsupported dtype ",
                      c10::toString(tensor.scalar_type())));
   }
-  auto owned = std::make_shared<at::Tensor>(tensor.to(at::kCPU).contiguous());
+  // A CPU model's output is usually CPU and contiguous already: keep it without a dispatch.
+  auto owned = std::make_shared<at::Tensor>(
+      tensor.is_cpu() && tensor.is_contiguous() ? tensor : tensor.to(at::kCPU).contiguous());
   Shape shape(owned->sizes().begin(), owned->sizes().end());
   void* data = owned->data_ptr();
   return Tensor::Wrap(*dtype, std::move(shape), std::move(owned), data);
