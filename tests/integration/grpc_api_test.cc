@@ -106,6 +106,34 @@ class GrpcApiTest : public ::testing::Test {
   std::unique_ptr<inference::GRPCInferenceService::Stub> kserve_;
 };
 
+// A slow Predict on its own thread that holds the model's one instance: Started() waits until it
+// runs (its queue time is recorded), Join() for its status.
+class BusyCall {
+ public:
+  BusyCall(tfs::PredictionService::Stub& stub, int rest_port, float rounds)
+      : http_(rest_port), thread_([this, &stub, rounds] {
+          tfs::PredictResponse response;
+          status_ = stub.Predict(Context().get(), SlowRequest(rounds), &response);
+        }) {}
+  ~BusyCall() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+  bool Started() {
+    return WaitForPrometheusSample(
+        http_, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1);
+  }
+  grpc::Status Join() {
+    thread_.join();
+    return status_;
+  }
+
+ private:
+  HttpClient http_;
+  grpc::Status status_;
+  std::thread thread_;  // last: starts once the rest is built
+};
+
 TEST_F(GrpcApiTest, PredictWithTypedValuesAnswersTypedValues) {
   Start();
   tfs::PredictResponse response;
@@ -231,19 +259,12 @@ TEST_F(GrpcApiTest, AMessageOverTheLimitGetsResourceExhausted) {
 TEST_F(GrpcApiTest, AGrpcDeadlineThatPassesInTheQueueMeansTheRequestNeverRuns) {
   CopyTestModel("slow", repository_, "slow");
   Start();
-  grpc::Status busy_status;
-  std::thread busy([&] {
-    tfs::PredictResponse response;
-    busy_status = predict_->Predict(Context().get(), SlowRequest(400), &response);
-  });
-  // Once its queue time is recorded, the busy request holds the one instance.
-  HttpClient http(server_->port());
-  ASSERT_TRUE(WaitForPrometheusSample(
-      http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
+  BusyCall busy(*predict_, server_->port(), 400);
+  ASSERT_TRUE(busy.Started());
   tfs::PredictResponse response;
   grpc::Status late = predict_->Predict(Context(absl::Milliseconds(50)).get(),
                                         SlowRequest(1), &response);
-  busy.join();
+  grpc::Status busy_status = busy.Join();
   EXPECT_EQ(late.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
 }
@@ -251,14 +272,9 @@ TEST_F(GrpcApiTest, AGrpcDeadlineThatPassesInTheQueueMeansTheRequestNeverRuns) {
 TEST_F(GrpcApiTest, AClientThatCancelsLeavesNoWorkBehind) {
   CopyTestModel("slow", repository_, "slow");
   Start();
-  grpc::Status busy_status;
-  std::thread busy([&] {
-    tfs::PredictResponse response;
-    busy_status = predict_->Predict(Context().get(), SlowRequest(600), &response);
-  });
+  BusyCall busy(*predict_, server_->port(), 600);
+  ASSERT_TRUE(busy.Started());
   HttpClient http(server_->port());
-  ASSERT_TRUE(WaitForPrometheusSample(
-      http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
   // Tens of seconds of work, were it ever run.
   grpc::ClientContext leaving;
   tfs::PredictRequest request = SlowRequest(5000);
@@ -274,7 +290,7 @@ TEST_F(GrpcApiTest, AClientThatCancelsLeavesNoWorkBehind) {
   leaving.TryCancel();
   answered.WaitForNotification();
   EXPECT_EQ(leaving_status.error_code(), grpc::StatusCode::CANCELLED);
-  busy.join();
+  grpc::Status busy_status = busy.Join();
   EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
   EXPECT_TRUE(WaitForPrometheusSample(
       http, R"(serval_requests_total{model="slow",version="1",code="cancelled"})", 1));
@@ -309,17 +325,11 @@ TEST_F(GrpcApiTest, StoppingLetsTheCallsInFlightFinishWithinTheGracePeriod) {
   CopyTestModel("slow", repository_, "slow");
   for (bool grace : {true, false}) {
     Start();
-    grpc::Status busy_status;
-    std::thread busy([&] {
-      tfs::PredictResponse response;
-      busy_status = predict_->Predict(Context().get(), SlowRequest(200), &response);
-    });
-    HttpClient http(server_->port());
-    ASSERT_TRUE(WaitForPrometheusSample(
-        http, R"(serval_queue_duration_seconds_count{model="slow",version="1"})", 1));
+    BusyCall busy(*predict_, server_->port(), 200);
+    ASSERT_TRUE(busy.Started());
     // Without a grace period the call is cancelled; either way the server stops cleanly.
     server_->StopGrpc(absl::Now() + (grace ? absl::Seconds(60) : absl::ZeroDuration()));
-    busy.join();
+    grpc::Status busy_status = busy.Join();
     if (grace) {
       EXPECT_TRUE(busy_status.ok()) << busy_status.error_message();
     } else {
