@@ -118,7 +118,7 @@ def report(path):
              "tfs_content": "gRPC Predict, TensorProto `tensor_content`",
              "kserve": "KServe v2 gRPC ModelInfer, `raw_input_contents`"}
 
-    print("# gRPC predict: Serval vs a bare grpc++ server, and each wire's cost\n")
+    print("# gRPC predict: Serval vs bare grpc++ servers, and each wire's cost\n")
     print(f"{e['R_DATE']}, commit `{e['R_COMMIT']}`, {e['R_ROUNDS']} rounds x {e['R_DURATION']} s "
           f"per run (after a discarded {e['R_WARMUP']} s warm-up run each), servers pinned to core "
           f"{e['R_SERVER_CPU']}, `serval bench` (all its threads) to core {e['R_LOAD_CPU']}.\n")
@@ -127,38 +127,73 @@ def report(path):
     print("Command:\n\n```\n" + e["R_INVOCATION"] + "\n```\n")
 
     if a:
-        print("## (A) Serval vs echo server: TF Serving Predict over gRPC\n")
-        print("`echo` is `bench/grpc/echo_server.cc`: grpc++'s callback API, the same server settings as "
-              "Serval, answering each input back as an output of the same dtype, shape and bytes, so "
-              "its messages are the size of Serval's; it does no model work. Requests use "
+        present = {r["server"] for r in a}
+        servers = [x for x in e.get("R_SERVERS", "serval echo").split() if x in present]
+        servers += sorted(present - set(servers))
+        variants = [x for x in servers if x.startswith("serval")]
+        peers = [x for x in servers if x.startswith("echo")]
+        about = {
+            "serval": "`serval serve` with one gRPC completion-queue thread (`--grpc_max_threads=1`), "
+                      "one REST I/O thread, one intra-op thread, batching off.",
+            "serval_batching": "the same command with TF Serving's batching: `--enable_batching "
+                               "--batching_parameters_file` of `" + e.get("R_BATCHING", "").replace(
+                                   "\n", "`, `") + "` (no added wait: a batch closes as soon as "
+                               "the model's instance is free, taking whatever is queued; both "
+                               "models are batched).",
+            "echo": "`bench/grpc/echo_server.cc`, grpc++'s callback API with gRPC's own threads.",
+            "echo_cq": "the same echo on the completion-queue API through Serval's own GrpcServer "
+                       "and CallQueues (`src/server/grpc`) with one thread (`--api=cq --threads=1`), "
+                       "as Serval serves: the same gRPC plumbing without the model server.",
+        }
+        print("## (A) Serval vs echo servers: TF Serving Predict over gRPC\n")
+        print("Servers, in the order of the first round (round r starts at position (r - 1) mod "
+              f"{len(servers)}, so that none is always first):\n")
+        for srv in servers:
+            print(f"- `{srv}`: {about.get(srv, '')}")
+        print("\nThe echo servers answer each input back as an output of the same dtype, shape and "
+              "bytes, so their messages are the size of Serval's; they do no model work. Requests use "
               f"`--tensor_encoding={e['R_ENCODING']}`, from {e['R_THREADS']} client threads (one HTTP/2 "
-              "connection each, the calls in flight split between them). Medians over rounds. The last "
-              "column, echo's CPU per request over Serval's, is what the QPS ratio would be with each "
-              "server alone on a saturated core: it is less sensitive to other processes taking core 0 "
-              "than QPS is.\n")
-        print("| input | calls in flight | Serval req/s | echo req/s | Serval / echo | goal | "
-              "Serval p50 / p99 (ms) | echo p50 / p99 (ms) | Serval CPU (us/req) | echo CPU (us/req) "
-              "| echo CPU / Serval CPU |")
-        print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+              "connection each, the calls in flight split between them). Medians over rounds.\n")
+        print("| input | calls in flight | server | req/s | p50 / p99 (ms) | CPU (us/req) |")
+        print("| --- | ---: | --- | ---: | ---: | ---: |")
         for case, (model, what, conc) in cases.items():
-            s, x = pick(a, server="serval", what=case), pick(a, server="echo", what=case)
-            if not s or not x:
-                continue
-            ratio = med(s, "rps") / med(x, "rps")
-            verdict = "met" if ratio >= 0.8 else "MISSED"
-            print(f"| {case}: {model}, {what} | {conc} | {med(s, 'rps'):,.0f} | {med(x, 'rps'):,.0f} "
-                  f"| {ratio:.2f} | >= 0.8: {verdict} | {med(s, 'p50'):.3f} / {med(s, 'p99'):.3f} "
-                  f"| {med(x, 'p50'):.3f} / {med(x, 'p99'):.3f} | {med(s, 'cpu_us'):.1f} "
-                  f"| {med(x, 'cpu_us'):.1f} | {med(x, 'cpu_us') / med(s, 'cpu_us'):.2f} |")
-        print("\nSame-round ratios (Serval req/s / echo req/s):\n")
-        print("| round | " + " | ".join(cases) + " |")
-        print("| ---: |" + " ---: |" * len(cases))
-        for rd in sorted({r["round"] for r in a}, key=int):
-            cells = []
-            for case in cases:
-                s, x = pick(a, round=rd, server="serval", what=case), pick(a, round=rd, server="echo", what=case)
-                cells.append(f"{s[0]['rps'] / x[0]['rps']:.2f}" if s and x and x[0]["rps"] else "-")
-            print(f"| {rd} | " + " | ".join(cells) + " |")
+            for srv in servers:
+                s = pick(a, server=srv, what=case)
+                if not s:
+                    continue
+                print(f"| {case}: {model}, {what} | {conc} | {srv} | {med(s, 'rps'):,.0f} "
+                      f"| {med(s, 'p50'):.3f} / {med(s, 'p99'):.3f} | {med(s, 'cpu_us'):.1f} |")
+        pairs = [(v, p) for v in variants for p in peers]
+        if pairs:
+            print("\nRatios, each Serval variant against each echo peer: median req/s over median req/s, "
+                  "and the peer's median CPU per request over the variant's. The CPU ratio is what the "
+                  "QPS ratio would be with each server alone on a saturated core: it is less sensitive "
+                  "to other processes taking core 0 than QPS is.\n")
+            print("| input | Serval variant | echo peer | Serval / echo req/s | goal "
+                  "| echo CPU / Serval CPU |")
+            print("| --- | --- | --- | ---: | --- | ---: |")
+            for case, (model, what, conc) in cases.items():
+                for v, p in pairs:
+                    s, x = pick(a, server=v, what=case), pick(a, server=p, what=case)
+                    if not s or not x:
+                        continue
+                    ratio = med(s, "rps") / med(x, "rps") if med(x, "rps") else float("nan")
+                    verdict = "met" if ratio >= 0.8 else "MISSED"
+                    cpu = med(x, "cpu_us") / med(s, "cpu_us") if med(s, "cpu_us") else float("nan")
+                    print(f"| {case} | {v} | {p} | {ratio:.2f} | >= 0.8: {verdict} | {cpu:.2f} |")
+            print("\nSame-round ratios (Serval variant req/s / echo peer req/s, runs of the same "
+                  "round):\n")
+            print("| round | Serval variant / echo peer | " + " | ".join(cases) + " |")
+            print("| ---: | --- |" + " ---: |" * len(cases))
+            for rd in sorted({r["round"] for r in a}, key=int):
+                for v, p in pairs:
+                    cells = []
+                    for case in cases:
+                        s = pick(a, round=rd, server=v, what=case)
+                        x = pick(a, round=rd, server=p, what=case)
+                        cells.append(f"{s[0]['rps'] / x[0]['rps']:.2f}" if s and x and x[0]["rps"]
+                                     else "-")
+                    print(f"| {rd} | {v} / {p} | " + " | ".join(cells) + " |")
         print("\nPer run:\n")
         print("| round | order | server | input | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | "
               "server CPU (s) | CPU (us/req) | errors | core 0 idle / other / steal (%) |")
@@ -169,7 +204,7 @@ def report(path):
                   f"| {r['cpu_s']:.2f} | {r['cpu_us']:.1f} | {r['errors']} | {core(r)} |")
         print("\nreq/s spread over rounds (max - min) / median: " + ", ".join(
             f"{srv} {case} {spread(pick(a, server=srv, what=case), 'rps'):.1f}%"
-            for case in cases for srv in ("serval", "echo") if pick(a, server=srv, what=case)) + ".")
+            for case in cases for srv in servers if pick(a, server=srv, what=case)) + ".")
         print("Core 0 over each measured run: idle (the server left its core unused: the client, not "
               "the server, set the pace); other: busy but not in the server process, which includes "
               "the kernel's softirq work for the server's loopback traffic (it grows with req/s) as "
@@ -224,15 +259,18 @@ def report(path):
     print("Servers, one at a time, fresh for each round and phase (GRPC_PORT, REST_PORT: free ports "
           "picked per start; $tmp: a scratch folder with `examples/make_models.py`'s models and "
           "`half_plus_two_224`):\n")
-    print("```\n" + e["R_SERVAL_CMD"] + "\n" + e["R_ECHO_CMD"] + "\n```\n")
+    print("```\n" + e["R_SERVER_CMDS"].rstrip() + "\n```\n")
+    if "serval_batching:" in e["R_SERVER_CMDS"]:
+        print("`$tmp/batching.txt` (TF Serving's text `BatchingParameters`):\n")
+        print("```\n" + e["R_BATCHING"] + "\n```\n")
     print("Before its runs each server must answer a 0.3 s `serval bench --grpc` run on each model "
-          "with only OK statuses, and Serval a REST predict of each model with predictions 0.5x + 2 "
-          "(again after its runs). Each measured run is preceded by a discarded warm-up run of the "
+          "with only OK statuses, and each Serval a REST predict of each model with predictions "
+          "0.5x + 2 (again after its runs). Each measured run is preceded by a discarded warm-up run of the "
           "same command; the measured commands:\n")
     print("```")
     seen = set()
     for r in rows:
-        key = (r["phase"], r["server"], r["what"])
+        key = (r["phase"], r["what"])  # the same for each server, but for its port
         if key in seen:
             continue
         seen.add(key)

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC2317,SC2034  # functions run via traps and "${name}_cmd"; R_* via set -a
-# gRPC predict benchmark (issue 5, point 8): Serval's gRPC front end against a bare grpc++ server
+# gRPC predict benchmark (issue 5, point 8): Serval's gRPC front end against bare grpc++ servers
 # answering with messages of the same size, and what each wire format costs Serval on a large
 # input, in one run, alternating.
 #
 # (A) Serval vs echo, TF Serving's Predict over gRPC, QPS and p99 (goal: Serval QPS / echo QPS
-#     >= 0.8 for each input):
-#       serval  build/serval serve, gRPC on --port, 1 REST I/O thread, 1 intra-op thread
-#       echo    build/bench/grpc_echo_server (bench/grpc/echo_server.cc): the same gRPC server API
-#               and settings, answering each input back as an output (same dtype, shape, bytes)
+#     >= 0.8 for each input, each Serval variant against each echo peer), the servers of SERVERS:
+#       serval           build/serval serve, gRPC on --port with 1 gRPC thread (--grpc_max_threads=1),
+#                        1 REST I/O thread, 1 intra-op thread, batching off
+#       serval_batching  the same, with TF Serving's --enable_batching and a
+#                        --batching_parameters_file of max_batch_size 32, batch_timeout_micros 0
+#                        (a batch closes as soon as the model is free, taking what is queued; no
+#                        added wait), max_enqueued_batches 1000, num_batch_threads 1 (both models)
+#       echo             build/bench/grpc_echo_server (bench/grpc/echo_server.cc): grpc++'s callback
+#                        API on gRPC's own threads, answering each input back as an output (same
+#                        dtype, shape, bytes)
+#       echo_cq          the same echo with --api=cq --threads=1: the completion-queue API on
+#                        Serval's own GrpcServer and CallQueues (src/server/grpc), one thread, as
+#                        Serval serves
 #     on two inputs:
 #       small   half_plus_two (examples/make_models.py, y = 0.5x + 2), x fp32 [1,4]
 #       large   half_plus_two_224: the same TorchScript file with a config.yaml declaring x and y
@@ -18,8 +27,9 @@
 #     `serval bench --grpc --protocol=tfs --tensor_encoding=ENCODING --concurrency=N --threads=T`
 #     (N = CONCURRENCY for small, LARGE_CONCURRENCY for large; T = THREADS client threads, each
 #     with its own HTTP/2 connection: 602 KB messages go much slower when several share one
-#     connection, so the large input runs one call per connection). ROUNDS rounds; odd rounds
-#     serval first, even rounds echo first; each server fresh each round.
+#     connection, so the large input runs one call per connection). ROUNDS rounds; round r runs
+#     SERVERS starting at position (r - 1) mod N (N servers), so that none is always first; each
+#     server fresh each round.
 # (B) Serval alone, each of PROTOCOL_INPUTS (large, then small) over each wire, same server,
 #     order rotating by round:
 #       rest       TF Serving REST, JSON body {"instances": ...} (serval bench --url)
@@ -40,12 +50,13 @@
 #
 # Usage: [ROUNDS=3] [DURATION=10] [WARMUP=2] [CONCURRENCY=16] [LARGE_CONCURRENCY=2] [THREADS=2]
 #        [PROTOCOL_CONCURRENCY=1] [PROTOCOL_INPUTS="large small"] [ENCODING=typed] [PHASES="A B"]
-#        [NOTE=...] [STRICT=0]
+#        [SERVERS="serval serval_batching echo echo_cq"] [NOTE=...] [STRICT=0]
 #        [SERVAL=build/serval] [ECHO=build/bench/grpc_echo_server] [OUT=bench/results/grpc_predict.md]
 #        bench/grpc/predict.sh
 # Smoke: ROUNDS=1 DURATION=2 WARMUP=1 OUT=/tmp/grpc_predict.md bench/grpc/predict.sh
 # Writes OUT and prints it. Exits non-zero if a server answers wrong or dies, or any measured run
-# counts an error (after writing the report); with STRICT=1 also if a QPS ratio is under 0.8.
+# counts an error (after writing the report); with STRICT=1 also if a QPS ratio (any Serval
+# variant against any echo peer) is under 0.8.
 set -euo pipefail
 
 repo=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)
@@ -61,6 +72,7 @@ PROTOCOL_CONCURRENCY=${PROTOCOL_CONCURRENCY:-1}
 ENCODING=${ENCODING:-typed}
 PHASES=${PHASES:-A B}
 PROTOCOL_INPUTS=${PROTOCOL_INPUTS:-large small}
+SERVERS=${SERVERS:-serval serval_batching echo echo_cq}
 NOTE=${NOTE:-}
 STRICT=${STRICT:-0}
 SERVAL=${SERVAL:-build/serval}
@@ -73,7 +85,7 @@ PY=/usr/bin/python3
 HERE=bench/grpc
 SMALL_SPEC='x:fp32[1,4]'
 LARGE_SPEC='x:fp32[1,224,224,3]'
-invocation="ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONCURRENCY=$CONCURRENCY LARGE_CONCURRENCY=$LARGE_CONCURRENCY THREADS=$THREADS PROTOCOL_CONCURRENCY=$PROTOCOL_CONCURRENCY ENCODING=$ENCODING PHASES=\"$PHASES\" PROTOCOL_INPUTS=\"$PROTOCOL_INPUTS\" bench/grpc/predict.sh"
+invocation="ROUNDS=$ROUNDS DURATION=$DURATION WARMUP=$WARMUP CONCURRENCY=$CONCURRENCY LARGE_CONCURRENCY=$LARGE_CONCURRENCY THREADS=$THREADS PROTOCOL_CONCURRENCY=$PROTOCOL_CONCURRENCY ENCODING=$ENCODING PHASES=\"$PHASES\" PROTOCOL_INPUTS=\"$PROTOCOL_INPUTS\" SERVERS=\"$SERVERS\" bench/grpc/predict.sh"
 
 die() { echo "grpc_predict: $*" >&2; exit 1; }
 say() { echo "grpc_predict: $*" >&2; }
@@ -91,6 +103,13 @@ for p in "${protocol_inputs[@]}"; do
   case $p in large | small) ;; *) die "PROTOCOL_INPUTS: unknown input '$p' (large, small)" ;; esac
 done
 for p in "${phases[@]}"; do case $p in A | B) ;; *) die "PHASES: unknown phase '$p' (A, B)" ;; esac; done
+read -ra servers <<<"$SERVERS"
+(( ${#servers[@]} >= 1 )) || die "SERVERS is empty"
+for s in "${servers[@]}"; do
+  case $s in serval | serval_batching | echo | echo_cq) ;;
+    *) die "SERVERS: unknown server '$s' (serval, serval_batching, echo, echo_cq)" ;; esac
+done
+[[ $(printf '%s\n' "${servers[@]}" | sort | uniq -d) == "" ]] || die "SERVERS lists a server twice"
 [[ -x $SERVAL ]] || die "$SERVAL not built: ninja -C build serval"
 [[ -x $ECHO ]] || die "$ECHO not built: ninja -C build grpc_echo_server"
 # (Help texts captured first: grep -q on a pipe would stop the writer early, failing the pipe.)
@@ -99,6 +118,8 @@ serve_help=$("$SERVAL" serve --help 2>&1 || true)
 [[ $bench_help == *--grpc=* ]] || die "'$SERVAL bench' has no --grpc mode; rebuild it"
 [[ $serve_help == *--grpc_address* ]] ||
   die "'$SERVAL serve' has no gRPC front end (--port, --grpc_address); rebuild it"
+[[ $serve_help == *--grpc_max_threads* && $serve_help == *--batching_parameters_file* ]] ||
+  die "'$SERVAL serve' has no --grpc_max_threads or --batching_parameters_file; rebuild it"
 for tool in curl taskset getconf; do
   command -v "$tool" >/dev/null || die "$tool missing"
 done
@@ -180,6 +201,14 @@ outputs:
     dtype: fp32
     shape: [-1, 224, 224, 3]
 YAML
+# TF Serving's batching parameters (text BatchingParameters) for serval_batching: "natural"
+# batching, a batch closes as soon as the model's instance is free (no added wait).
+cat >"$tmp/batching.txt" <<'TXT'
+max_batch_size { value: 32 }
+batch_timeout_micros { value: 0 }
+max_enqueued_batches { value: 1000 }
+num_batch_threads { value: 1 }
+TXT
 "$PY" "$HERE/grpc_predict.py" body small "$tmp/small.json"
 "$PY" "$HERE/grpc_predict.py" body large "$tmp/large.json"
 
@@ -188,11 +217,19 @@ YAML
 serval_cmd() {
   cmd=(taskset -c "$SERVER_CPU" "$SERVAL" serve --model_repository="$tmp/models"
     --port="$1" --grpc_address=127.0.0.1 --rest_api_port="$2" --rest_api_address=127.0.0.1
-    --rest_api_num_threads=1 --intra_op_threads=1 --management_port=-1
+    --grpc_max_threads=1 --rest_api_num_threads=1 --intra_op_threads=1 --management_port=-1
     --file_system_poll_wait_seconds=0)
+}
+serval_batching_cmd() {
+  serval_cmd "$@"
+  cmd+=(--enable_batching --batching_parameters_file="$tmp/batching.txt")
 }
 echo_cmd() {
   cmd=(taskset -c "$SERVER_CPU" "$ECHO" --port="$1" --address=127.0.0.1)
+}
+echo_cq_cmd() {
+  echo_cmd "$@"
+  cmd+=(--api=cq --threads=1)
 }
 
 # quote_cmd ARGS...: the command line as a shell would take it back, quoting only where needed.
@@ -239,7 +276,7 @@ start() {
   server_pid=$!
   while :; do
     kill -0 "$server_pid" 2>/dev/null || { wait "$server_pid" || true; server_pid=""; die "$name exited at start"; }
-    if [[ $name == serval ]]; then
+    if [[ $name == serval* ]]; then
       code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$rest_port/v2/health/ready" || true)
       [[ $code == 200 ]] && grpc_ok "$grpc_port" half_plus_two "$SMALL_SPEC" && break
     else
@@ -250,7 +287,7 @@ start() {
   done
   grpc_ok "$grpc_port" half_plus_two_224 "$LARGE_SPEC" ||
     die "$name failed the large gRPC check: $(tail -n 3 "$tmp/probe.txt")"
-  if [[ $name == serval ]]; then
+  if [[ $name == serval* ]]; then
     rest_check "$rest_port" small
     rest_check "$rest_port" large
   fi
@@ -297,9 +334,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 protocols=(rest tfs_typed tfs_content kserve)
 
 phase_a() {  # ROUND
-  local round=$1 servers=(serval echo) order=0 s
-  (( round % 2 == 0 )) && servers=(echo serval)
-  for s in "${servers[@]}"; do
+  local round=$1 n=${#servers[@]} order=0 i s
+  for ((i = 0; i < n; i++)); do
+    s=${servers[$(((i + round - 1) % n))]}
     order=$((order + 1))
     say "round $round/$ROUNDS (A): $s"
     start "$s"
@@ -355,10 +392,18 @@ R_LOAD="$load_before (before) / $(cut -d' ' -f1-3 /proc/loadavg) (after)"
 R_GRPC=$(dpkg-query -W -f='${Package} ${Version}\n' 'libgrpc++1*' 'libprotobuf3*' 2>/dev/null | paste -sd, - || true)
 R_LIBTORCH=$(dpkg-query -W -f='${Package} ${Version}\n' 'libtorch2*' 'libtorch-dev' 2>/dev/null | paste -sd, - || true)
 R_CLK_TCK=$clk_tck
-serval_cmd GRPC_PORT REST_PORT
-R_SERVAL_CMD=${cmd[*]//$tmp/\$tmp}
-echo_cmd GRPC_PORT
-R_ECHO_CMD=${cmd[*]}
+R_SERVERS=$SERVERS
+# Each server's command line, one a line ("NAME: COMMAND"): phase A's, and serval for phase B.
+ran=()
+if [[ " ${phases[*]} " == *" A "* ]]; then ran+=("${servers[@]}"); fi
+if [[ " ${phases[*]} " == *" B "* ]]; then ran+=(serval); fi
+R_SERVER_CMDS=""
+for s in "${ran[@]}"; do
+  [[ $'\n'$R_SERVER_CMDS == *$'\n'"$s: "* ]] && continue
+  "${s}_cmd" GRPC_PORT REST_PORT
+  R_SERVER_CMDS+="$s: ${cmd[*]//$tmp/\$tmp}"$'\n'
+done
+R_BATCHING=$(cat "$tmp/batching.txt")
 R_ROUNDS=$ROUNDS R_DURATION=$DURATION R_WARMUP=$WARMUP R_ENCODING=$ENCODING
 R_CONCURRENCY=$CONCURRENCY R_LARGE_CONCURRENCY=$LARGE_CONCURRENCY R_THREADS=$THREADS R_PROTOCOL_CONCURRENCY=$PROTOCOL_CONCURRENCY
 R_SERVER_CPU=$SERVER_CPU R_LOAD_CPU=$LOAD_CPU R_TMP=$tmp
@@ -373,6 +418,6 @@ say "wrote $OUT"
 failed=$(awk -F'\t' 'NR > 1 && $7 != 0 { n++ } END { print n + 0 }' "$tmp/runs.tsv")
 (( failed == 0 )) || die "$failed measured runs counted errors (see the report)"
 if [[ $STRICT == 1 ]]; then
-  grep -q '| MISSED |' "$OUT" && die "a QPS ratio is under 0.8 (STRICT=1)"
+  grep -q '>= 0.8: MISSED' "$OUT" && die "a QPS ratio is under 0.8 (STRICT=1)"
 fi
 exit 0
