@@ -44,16 +44,8 @@ absl::StatusOr<std::unique_ptr<GrpcLoadGenerator>> GrpcLoadGenerator::Create(
 
 absl::StatusOr<LevelResult> GrpcLoadGenerator::RunLevel(LoadKind kind, double level,
                                                         const ProgressCallback& progress) {
-  LoadLevelOptions level_options;
-  level_options.warmup = options_.warmup;
-  level_options.duration = options_.duration;
-  level_options.timeout = options_.timeout;
-  level_options.threads = options_.threads;
-  level_options.max_in_flight = options_.max_in_flight;
-  level_options.poisson = options_.poisson;
-  level_options.seed = options_.seed + levels_run_++;
   return RunLoadLevel(
-      level_options, kind, level,
+      LevelOptionsFor(options_, options_.max_in_flight, levels_run_++), kind, level,
       [this](const LoadSchedule& schedule, LoadProgress& counts) {
         return std::make_unique<GrpcLoadWorker>(NewChannel(options_.target), options_.method,
                                                 requests_, schedule, counts);

@@ -119,6 +119,22 @@ struct LoadLevelOptions {
   uint64_t seed = 1;  // of this level
 };
 
+// The level options of a generator's options (REST's and gRPC's have these fields by the same
+// names), for its `index`-th level: each level its own seed.
+template <typename GeneratorOptions>
+LoadLevelOptions LevelOptionsFor(const GeneratorOptions& options, int max_in_flight,
+                                 uint64_t index) {
+  LoadLevelOptions level;
+  level.warmup = options.warmup;
+  level.duration = options.duration;
+  level.timeout = options.timeout;
+  level.threads = options.threads;
+  level.max_in_flight = max_in_flight;
+  level.poisson = options.poisson;
+  level.seed = options.seed + index;
+  return level;
+}
+
 // Checks `kind` and `level` (INVALID_ARGUMENT: kConcurrency takes a whole number >= 1, kRate a
 // rate > 0, kBatchSize is not a load level), splits the level over min(threads, level) workers
 // (closed loop) or `threads` workers (open loop, each schedule offset so that together they are
