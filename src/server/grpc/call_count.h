@@ -15,8 +15,22 @@ namespace serval {
 
 class CallCount {
  public:
-  void Created() { live_.fetch_add(1, std::memory_order_relaxed); }
-  void Deleted() { live_.fetch_sub(1, std::memory_order_acq_rel); }
+  // Counts one call for as long as it lives. Declared before the call's gRPC objects, so that it
+  // is destroyed after them: a count of zero means they are gone.
+  class Registration {
+   public:
+    explicit Registration(CallCount& count) : count_(count) {
+      count_.live_.fetch_add(1, std::memory_order_relaxed);
+    }
+    ~Registration() { count_.live_.fetch_sub(1, std::memory_order_acq_rel); }
+
+    Registration(const Registration&) = delete;
+    Registration& operator=(const Registration&) = delete;
+
+   private:
+    CallCount& count_;
+  };
+
   int64_t live() const { return live_.load(std::memory_order_acquire); }
 
   // After StopAccepting, a call that arrives does not ask for the next one.

@@ -52,8 +52,10 @@ class GrpcServer {
 
   int port() const { return port_; }
 
-  // Refuses new calls and waits until the calls in flight finish or `deadline` passes, then
-  // cancels what is left. Idempotent.
+  // Refuses new calls, lets the calls in flight finish until `deadline`, then has gRPC cancel
+  // what is left, and returns once every call has been finished and deleted. A call whose handler
+  // is still working (a running forward, a reload waiting for its models) holds the return back
+  // until it finishes, past the deadline if need be. Idempotent.
   void Shutdown(absl::Time deadline);
 
  private:

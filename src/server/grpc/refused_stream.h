@@ -51,13 +51,13 @@ class RefusedStream final : public GrpcTag {
 
  private:
   explicit RefusedStream(const RefusedStreamMethod<Request, Response>& method)
-      : method_(method), writer_(&context_) {
-    method_.calls->Created();
+      : method_(method), registration_(*method.calls), writer_(&context_) {
     method_.request(&context_, &request_, &writer_, method_.queue, static_cast<GrpcTag*>(this));
   }
-  ~RefusedStream() { method_.calls->Deleted(); }
+  ~RefusedStream() = default;
 
   const RefusedStreamMethod<Request, Response>& method_;
+  const CallCount::Registration registration_;  // before the gRPC objects: outlives them
   grpc::ServerContext context_;
   Request request_;
   grpc::ServerAsyncWriter<Response> writer_;

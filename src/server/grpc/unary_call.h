@@ -86,8 +86,10 @@ class UnaryCall {
   };
 
   explicit UnaryCall(const UnaryMethod<Request, Response>& method)
-      : method_(method), writer_(&context_), pending_(method.watch_cancellation ? 2 : 1) {
-    method_.calls->Created();
+      : method_(method),
+        registration_(*method.calls),
+        writer_(&context_),
+        pending_(method.watch_cancellation ? 2 : 1) {
     if (method_.watch_cancellation) {
       flag_ = std::make_shared<CancellationFlag>();
       context_.AsyncNotifyWhenDone(static_cast<GrpcTag*>(&done_));
@@ -95,7 +97,7 @@ class UnaryCall {
     method_.request(&context_, &request_, &writer_, method_.queue,
                     static_cast<GrpcTag*>(&arrived_));
   }
-  ~UnaryCall() { method_.calls->Deleted(); }
+  ~UnaryCall() = default;
 
   void OnArrived(bool ok) {
     // Not ok: the server is shutting down and this call never started, so no other tag comes.
@@ -117,6 +119,7 @@ class UnaryCall {
   }
 
   const UnaryMethod<Request, Response>& method_;
+  const CallCount::Registration registration_;  // before the gRPC objects: outlives them
   grpc::ServerContext context_;
   Request request_;
   Response response_;
