@@ -19,6 +19,9 @@ packages=(
   # Without an optimized BLAS, Debian's LibTorch falls back to the reference BLAS and linear
   # layers run ~7x slower.
   libopenblas0-pthread
+  # The serval binary's allocator: many small allocations a request, freed on another thread
+  # (bench/results/grpc_predict_profile.md).
+  libtcmalloc-minimal4
   curl
 )
 if [[ "${1:-}" == "--bench" ]]; then
