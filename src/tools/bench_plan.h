@@ -12,11 +12,13 @@
 //   ASSIGN_OR_RETURN(BenchReport report, RunBenchPlan(plan, std::cout, std::cerr, false));
 
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "tools/bench_options.h"
 #include "tools/bench_result.h"
 #include "tools/progress_line.h"
 
@@ -30,6 +32,24 @@ struct BenchPlan {
   std::function<absl::StatusOr<LevelResult>(double level, const ProgressCallback& progress)>
       run_level;
 };
+
+// Sets `plan`'s kind and levels from the command's closed-loop concurrencies or open-loop rates,
+// and has run_level run them on `generator` (REST's or gRPC's load generator).
+template <typename Generator>
+void PlanNetworkLevels(const BenchOptions& options, std::unique_ptr<Generator> generator,
+                       BenchPlan& plan) {
+  plan.report.kind = options.rates.empty() ? LoadKind::kConcurrency : LoadKind::kRate;
+  if (options.rates.empty()) {
+    plan.levels.assign(options.concurrency.begin(), options.concurrency.end());
+  } else {
+    plan.levels = options.rates;
+  }
+  std::shared_ptr<Generator> shared = std::move(generator);
+  plan.run_level = [shared, kind = plan.report.kind](double level,
+                                                     const ProgressCallback& progress) {
+    return shared->RunLevel(kind, level, progress);
+  };
+}
 
 // Runs every level of `plan`. An error from run_level stops the run and is returned (the levels
 // done so far have been printed). `terminal`: whether `progress_out` is a terminal.

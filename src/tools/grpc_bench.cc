@@ -63,18 +63,7 @@ absl::StatusOr<BenchPlan> PlanGrpcBench(const BenchOptions& options) {
   plan.description = DescribeNetworkBench(options, url, WhatIsSent(options), load.requests);
   ASSIGN_OR_RETURN(std::unique_ptr<GrpcLoadGenerator> generator,
                    GrpcLoadGenerator::Create(std::move(load)));
-
-  plan.report.kind = options.rates.empty() ? LoadKind::kConcurrency : LoadKind::kRate;
-  if (options.rates.empty()) {
-    plan.levels.assign(options.concurrency.begin(), options.concurrency.end());
-  } else {
-    plan.levels = options.rates;
-  }
-  std::shared_ptr<GrpcLoadGenerator> shared = std::move(generator);
-  const LoadKind kind = plan.report.kind;
-  plan.run_level = [shared, kind](double level, const ProgressCallback& progress) {
-    return shared->RunLevel(kind, level, progress);
-  };
+  PlanNetworkLevels(options, std::move(generator), plan);
   return plan;
 }
 

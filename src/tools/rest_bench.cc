@@ -72,17 +72,7 @@ absl::StatusOr<BenchPlan> PlanRestBench(const BenchOptions& options) {
 
   plan.report.mode = "rest";
   plan.report.target = url;
-  plan.report.kind = options.rates.empty() ? LoadKind::kConcurrency : LoadKind::kRate;
-  if (options.rates.empty()) {
-    plan.levels.assign(options.concurrency.begin(), options.concurrency.end());
-  } else {
-    plan.levels = options.rates;
-  }
-  std::shared_ptr<LoadGenerator> shared = std::move(generator);
-  const LoadKind kind = plan.report.kind;
-  plan.run_level = [shared, kind](double level, const ProgressCallback& progress) {
-    return shared->RunLevel(kind, level, progress);
-  };
+  PlanNetworkLevels(options, std::move(generator), plan);
   return plan;
 }
 
