@@ -9,7 +9,7 @@
 // answer UNIMPLEMENTED (with --api=cq they are not served). Messages up to 1 GiB either way.
 //
 // Usage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] [--handoff]
-//                         [--api=callback|cq] [--threads=N]
+//                         [--api=callback|cq] [--threads=N] [--mutex_deadlock_detection]
 //   --port     0 picks a free port (default 8500); the port is printed on stdout once listening:
 //              "grpc_echo_server: listening on 127.0.0.1:PORT"
 //   --address  default 127.0.0.1
@@ -20,6 +20,9 @@
 //              queue API on Serval's own GrpcServer and CallQueues (src/server/grpc), as Serval
 //              serves, with --threads of them (default 1): the same gRPC plumbing without the
 //              model server behind it.
+//   --mutex_deadlock_detection  leaves on absl::Mutex's deadlock detection, which Debian's Abseil
+//              (built without NDEBUG) runs on every lock, gRPC's included. Off by default, as in
+//              `serval` (src/main/main.cc), so that the peer's gRPC locks cost what Serval's do.
 // Stops on SIGINT or SIGTERM, giving calls in flight a second to finish.
 
 #include <pthread.h>
@@ -38,6 +41,7 @@
 #include <string_view>
 #include <thread>
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpc_service.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
@@ -186,6 +190,7 @@ struct Flags {
   bool handoff = false;
   bool completion_queues = false;  // --api=cq
   int threads = 1;
+  bool mutex_deadlock_detection = false;
 };
 
 // Prints the pieces of an error message and the usage, and exits with status 2.
@@ -194,7 +199,7 @@ template <typename... Pieces>
   std::cerr << "grpc_echo_server: ";
   (std::cerr << ... << error);
   std::cerr << "\nusage: grpc_echo_server [--port=N] [--address=A] [--max_message_bytes=N] "
-               "[--handoff] [--api=callback|cq] [--threads=N]\n";
+               "[--handoff] [--api=callback|cq] [--threads=N] [--mutex_deadlock_detection]\n";
   std::exit(2);
 }
 
@@ -226,6 +231,8 @@ Flags ParseFlags(int argc, char** argv) {
       flags.completion_queues = value == "cq";
     } else if (name == "--threads") {
       flags.threads = ParseInt(name, value, 1);
+    } else if (arg == "--mutex_deadlock_detection") {
+      flags.mutex_deadlock_detection = true;
     } else {
       Usage("unknown argument '", arg, "'");
     }
@@ -287,6 +294,9 @@ int ServeOnCompletionQueues(const Flags& flags, Worker* worker, sigset_t& stop_s
 
 int main(int argc, char** argv) {
   const Flags flags = ParseFlags(argc, argv);
+  if (!flags.mutex_deadlock_detection) {
+    absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  }
   // Block the stop signals in every thread (gRPC's inherit the mask), and wait for them below.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
