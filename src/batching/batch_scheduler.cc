@@ -6,6 +6,7 @@
 
 #include "batching/batch_tensors.h"
 #include "common/str_cat.h"
+#include "common/wakeup_batch.h"
 
 namespace serval {
 namespace {
@@ -142,6 +143,8 @@ void BatchScheduler::Run(int thread) {
     std::vector<BatchTask> dropped;
     std::optional<Batch> batch = NextBatch(dropped);
     ReportDequeued(observer_, dropped, absl::Now());
+    // The answers of this turn wake the threads that send them once, after the last one.
+    WakeupBatch wakeups;
     for (BatchTask& task : dropped) task.done(DroppedStatus(task));
     if (batch.has_value()) {
       RunBatch(thread, *std::move(batch));

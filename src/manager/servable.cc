@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include "common/cpu_bound_thread.h"
 #include "common/str_cat.h"
 #include "common/status_macros.h"
 
@@ -25,8 +26,13 @@ absl::StatusOr<std::unique_ptr<Servable>> Servable::Create(ServableId id,
 }
 
 std::thread Servable::StartThread(std::function<void()> body) const {
-  return options_.thread_starter != nullptr ? options_.thread_starter->StartThread(std::move(body))
-                                            : std::thread(std::move(body));
+  std::function<void()> inference = [body = std::move(body)] {
+    MarkThisThreadCpuBound();
+    body();
+  };
+  return options_.thread_starter != nullptr
+             ? options_.thread_starter->StartThread(std::move(inference))
+             : std::thread(std::move(inference));
 }
 
 void Servable::StartExecutors() {

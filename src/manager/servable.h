@@ -86,6 +86,7 @@ class Servable {
   Servable(ServableId id, std::unique_ptr<Model> model, const ServableOptions& options)
       : id_(std::move(id)), model_(std::move(model)), options_(options) {}
 
+  // Starts an inference thread (an executor or a batch thread), marked CPU-bound.
   std::thread StartThread(std::function<void()> body) const;
   void StartExecutors();
   void StartBatching();

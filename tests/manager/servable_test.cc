@@ -5,6 +5,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include "absl/synchronization/notification.h"
 #include "common/str_cat.h"
@@ -76,6 +77,26 @@ TEST_F(ServableTest, WithBatchingRowsAreCounted) {
   EXPECT_EQ(observer_->enqueued, 3);
   EXPECT_EQ(observer_->dequeued, 3);
   EXPECT_EQ(observer_->batch_rows, 3);
+}
+
+// Answers run on the inference thread, which is marked CPU-bound (SCHED_BATCH), with batching
+// or without.
+TEST_F(ServableTest, InferenceThreadsAreCpuBound) {
+  for (bool batching : {false, true}) {
+    ServableOptions options;
+    options.batching.enabled = batching;
+    std::unique_ptr<Servable> servable = Create(options);
+    absl::Notification done;
+    int policy = -1;
+    servable->Submit({{"x", Tensor::Zeros(DataType::kFp32, {1, 2})}},
+                     [&](absl::StatusOr<NamedTensors>) {
+                       policy = sched_getscheduler(0);
+                       done.Notify();
+                     },
+                     absl::InfiniteFuture());
+    done.WaitForNotification();
+    EXPECT_EQ(policy, SCHED_BATCH) << (batching ? "with" : "without") << " batching";
+  }
 }
 
 TEST_F(ServableTest, ARequestPastItsDeadlineDoesNotRun) {

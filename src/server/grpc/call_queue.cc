@@ -9,7 +9,7 @@
 namespace serval {
 
 CallQueue::CallQueue(std::unique_ptr<grpc::ServerCompletionQueue> queue, std::string thread_name)
-    : queue_(std::move(queue)), thread_name_(std::move(thread_name)) {}
+    : queue_(std::move(queue)), thread_name_(std::move(thread_name)), outbox_(queue_.get()) {}
 
 CallQueue::~CallQueue() { Close(); }
 
@@ -19,6 +19,7 @@ void CallQueue::Start() {
 }
 
 void CallQueue::Drain() {
+  outbox_.BindToThisThread();
   void* tag = nullptr;
   bool ok = false;
   while (queue_->Next(&tag, &ok)) static_cast<GrpcTag*>(tag)->Proceed(ok);

@@ -7,6 +7,9 @@
 // thread runs the method's handler. A server has as many call queues as it has gRPC threads
 // (--grpc_max_threads), and gRPC hands each new call to whichever queue has one requested.
 //
+// A call finished on another thread (inference ends on a batch or executor thread) is sent from
+// this queue's thread too, through its CallOutbox.
+//
 // Shutdown: after the server's own Shutdown, requested calls come back failed and the calls in
 // flight finish; Close waits until none is left, then shuts the queue and joins its thread.
 //
@@ -24,6 +27,7 @@
 
 #include "grpcpp/server_context.h"
 #include "server/grpc/call_count.h"
+#include "server/grpc/call_outbox.h"
 #include "server/grpc/refused_stream.h"
 #include "server/grpc/unary_call.h"
 
@@ -66,6 +70,7 @@ class CallQueue {
   const std::string thread_name_;
   std::vector<std::unique_ptr<ServedMethod>> methods_;
   CallCount calls_;
+  CallOutbox outbox_;
   std::thread thread_;
   bool closed_ = false;
 };
@@ -85,6 +90,7 @@ void CallQueue::Serve(AsyncService& service,
   method->watch_cancellation = watch_cancellation;
   method->queue = queue_.get();
   method->calls = &calls_;
+  method->outbox = &outbox_;
   UnaryCall<Request, Response>::Expect(*method);
   methods_.push_back(std::move(method));
 }
@@ -102,6 +108,7 @@ void CallQueue::Refuse(AsyncService& service,
   method->status = status;
   method->queue = queue_.get();
   method->calls = &calls_;
+  method->outbox = &outbox_;
   RefusedStream<Request, Response>::Expect(*method);
   methods_.push_back(std::move(method));
 }

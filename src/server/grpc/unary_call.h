@@ -5,7 +5,8 @@
 // asks gRPC for it until gRPC has returned every tag it was given. It owns the call's context,
 // request and response. When the call arrives it asks for the next call of the same method, then
 // gives itself to the method's handler, which must Finish it exactly once: at once for an error,
-// or later from any thread (the inference callback on an executor). It deletes itself.
+// or later from any thread (the inference callback on an executor), in which case the response
+// goes out from the queue's thread, through its CallOutbox. It deletes itself.
 //
 // Events, each a GrpcTag on the queue, so all on the queue's one thread: arrived; finished; and,
 // for a method that watches cancellation, done, after which gRPC says whether the client
@@ -48,7 +49,7 @@ struct UnaryMethod : ServedMethod {
 };
 
 template <class Request, class Response>
-class UnaryCall {
+class UnaryCall final : private OutgoingCall {
  public:
   using Handler = std::function<void(UnaryCall&)>;
 
@@ -65,12 +66,14 @@ class UnaryCall {
   // Raised when the client goes away; null unless the method watches cancellation.
   Cancellation cancellation() const { return flag_; }
 
-  // Sends the response (OK) or the error; once, from any thread.
+  // Sends the response (OK) or the error; once, from any thread. From another thread than the
+  // queue's, it is posted to the queue's outbox and sent from there.
   void Finish(const grpc::Status& status) {
-    if (status.ok()) {
-      writer_.Finish(response_, status, &finished_);
+    status_ = status;
+    if (method_.outbox->IsQueueThread()) {
+      Send();
     } else {
-      writer_.FinishWithError(status, &finished_);
+      method_.outbox->Post(this);
     }
   }
 
@@ -108,6 +111,13 @@ class UnaryCall {
     if (method_.calls->accepting()) Expect(method_);
     method_.handler(*this);
   }
+  void Send() override {
+    if (status_.ok()) {
+      writer_.Finish(response_, status_, &finished_);
+    } else {
+      writer_.FinishWithError(status_, &finished_);
+    }
+  }
   void OnFinished(bool) { Release(); }
   void OnDone(bool) {
     if (context_.IsCancelled()) flag_->Cancel();
@@ -125,6 +135,7 @@ class UnaryCall {
   Response response_;
   grpc::ServerAsyncResponseWriter<Response> writer_;
   std::shared_ptr<CancellationFlag> flag_;
+  grpc::Status status_;  // what Finish was given, for Send
   int pending_;  // tags still to come after arrival: finished, and done when watched
   Event arrived_{this, &UnaryCall::OnArrived};
   Event finished_{this, &UnaryCall::OnFinished};
