@@ -151,7 +151,9 @@ def report(path):
         for srv in servers:
             print(f"- `{srv}`: {about.get(srv, '')}")
         print("\nThe echo servers answer each input back as an output of the same dtype, shape and "
-              "bytes, so their messages are the size of Serval's; they do no model work. Requests use "
+              "bytes, so their messages are the size of Serval's; they do no model work. Like "
+              "`serval`, they run with absl::Mutex's deadlock detection off (Debian's Abseil leaves "
+              "it on; it costs every lock, gRPC's included). Requests use "
               f"`--tensor_encoding={e['R_ENCODING']}`, from {e['R_THREADS']} client threads (one HTTP/2 "
               "connection each, the calls in flight split between them). Medians over rounds.\n")
         print("| input | calls in flight | server | req/s | p50 / p99 (ms) | CPU (us/req) |")

@@ -18,6 +18,8 @@
 #       echo_cq          the same echo with --api=cq --threads=1: the completion-queue API on
 #                        Serval's own GrpcServer and CallQueues (src/server/grpc), one thread, as
 #                        Serval serves
+#                        Both echoes, like serval, turn off absl::Mutex's deadlock detection (which
+#                        Debian's Abseil leaves on, on every lock, gRPC's included).
 #     on two inputs:
 #       small   half_plus_two (examples/make_models.py, y = 0.5x + 2), x fp32 [1,4]
 #       large   half_plus_two_224: the same TorchScript file with a config.yaml declaring x and y
