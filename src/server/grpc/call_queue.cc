@@ -14,12 +14,14 @@ CallQueue::CallQueue(std::unique_ptr<grpc::ServerCompletionQueue> queue, std::st
 CallQueue::~CallQueue() { Close(); }
 
 void CallQueue::Start() {
-  thread_ = std::thread([this] { Drain(); });
+  thread_ = std::thread([this] {
+    outbox_.BindToThisThread();
+    Drain();
+  });
   pthread_setname_np(thread_.native_handle(), thread_name_.substr(0, 15).c_str());
 }
 
 void CallQueue::Drain() {
-  outbox_.BindToThisThread();
   void* tag = nullptr;
   bool ok = false;
   while (queue_->Next(&tag, &ok)) static_cast<GrpcTag*>(tag)->Proceed(ok);
