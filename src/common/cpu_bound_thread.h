@@ -10,7 +10,8 @@
 // unread on the network thread; the network thread would get the core back only to be preempted
 // again by the next wake-up. Not preempted, the network thread reads and queues everything that
 // has arrived, and the inference thread then runs it as one batch. Where they have a core each,
-// nothing changes (bench/results/grpc_predict_profile.md).
+// nothing changes (bench/results/grpc_predict_profile.md). --cpu_bound_inference_threads=false
+// leaves the threads on the default policy.
 
 namespace serval {
 

@@ -90,6 +90,9 @@ struct ServerConfig {
   int intra_op_threads = 0;  // 0: one per core
   int instances_per_model = 1;
   size_t max_queued_requests = 1024;
+  // Executors and batch threads run as SCHED_BATCH, so that waking them does not preempt the
+  // network thread that queued the request (common/cpu_bound_thread.h).
+  bool cpu_bound_inference_threads = true;
   // Dynamic batching, per servable: `enabled` from --enable_batching (or the YAML's
   // enable_batching); the rest from --batching_parameters_file (TF Serving's text
   // BatchingParameters, shared/docs/protocols.md 2.10) or the YAML's

@@ -224,6 +224,10 @@ std::vector<ServerFlag> MakeFlags() {
       NumberFlag("max_queued_requests",
                  "requests a version may queue before answering 429 (default: 1024)",
                  &ServerConfig::max_queued_requests, 1),
+      BooleanFlag("cpu_bound_inference_threads",
+                  "run executors and batch threads as SCHED_BATCH, so that waking them never "
+                  "preempts the network thread (default: true)",
+                  &ServerConfig::cpu_bound_inference_threads),
       {"enable_batching", Kind::kBoolean, "batch requests to a version together (default: false)",
        SetEnableBatching},
       FileFlag("batching_parameters_file",

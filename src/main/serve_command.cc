@@ -48,6 +48,7 @@ ServableManagerOptions ManagerOptions(const ServerConfig& config) {
           : config.instances_per_model;
   options.servable.batching = config.batching;
   options.servable.max_queued_requests = config.max_queued_requests;
+  options.servable.cpu_bound_threads = config.cpu_bound_inference_threads;
   options.retry_initial_backoff = absl::Milliseconds(config.load_retry_initial_backoff_ms);
   options.retry_max_backoff = absl::Milliseconds(config.load_retry_max_backoff_ms);
   options.allow_labels_for_unavailable_versions =

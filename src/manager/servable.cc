@@ -26,8 +26,9 @@ absl::StatusOr<std::unique_ptr<Servable>> Servable::Create(ServableId id,
 }
 
 std::thread Servable::StartThread(std::function<void()> body) const {
-  std::function<void()> inference = [body = std::move(body)] {
-    MarkThisThreadCpuBound();
+  const bool cpu_bound = options_.cpu_bound_threads;
+  std::function<void()> inference = [body = std::move(body), cpu_bound] {
+    if (cpu_bound) MarkThisThreadCpuBound();
     body();
   };
   return options_.thread_starter != nullptr

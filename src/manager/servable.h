@@ -47,6 +47,9 @@ struct ServableOptions {
   BatchingSettings batching;
   // Told about queueing and runs (batches of one without batching); may be null.
   std::shared_ptr<BatchObserver> observer;
+  // Executors and batch threads mark themselves CPU-bound (SCHED_BATCH), so that waking them
+  // does not preempt the thread that queued the request.
+  bool cpu_bound_threads = true;
 };
 
 class Servable {
@@ -86,7 +89,8 @@ class Servable {
   Servable(ServableId id, std::unique_ptr<Model> model, const ServableOptions& options)
       : id_(std::move(id)), model_(std::move(model)), options_(options) {}
 
-  // Starts an inference thread (an executor or a batch thread), marked CPU-bound.
+  // Starts an inference thread (an executor or a batch thread), marked CPU-bound unless the
+  // options say otherwise.
   std::thread StartThread(std::function<void()> body) const;
   void StartExecutors();
   void StartBatching();

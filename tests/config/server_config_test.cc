@@ -76,6 +76,7 @@ TEST(ServerConfigTest, SpaceSeparatedValuesAndDefaults) {
   EXPECT_EQ(config->file_system_poll_wait_seconds, 1);
   EXPECT_FALSE(config->allow_version_labels_for_unavailable_models);
   EXPECT_TRUE(config->enable_model_warmup);
+  EXPECT_TRUE(config->cpu_bound_inference_threads);
   EXPECT_EQ(config->num_load_threads, 1);
   EXPECT_EQ(config->load_retry_initial_backoff_ms, 1000);
   EXPECT_EQ(config->load_retry_max_backoff_ms, 60000);
@@ -134,10 +135,12 @@ TEST(ServerConfigTest, RejectsUnknownFlagsAndBadValues) {
 TEST(ServerConfigTest, BooleanFlags) {
   auto config =
       Parse({"--enable_batching", "--model_repository", "/a", "--enable_model_warmup=false",
-             "--allow_version_labels_for_unavailable_models=true"});
+             "--allow_version_labels_for_unavailable_models=true",
+             "--cpu_bound_inference_threads=false"});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_TRUE(config->batching.enabled);
   EXPECT_FALSE(config->enable_model_warmup);
+  EXPECT_FALSE(config->cpu_bound_inference_threads);
   EXPECT_TRUE(config->allow_version_labels_for_unavailable_models);
   EXPECT_THAT(ErrorOf({"--model_repository=/a", "--enable_batching=yes please"}),
               HasSubstr("--enable_batching: must be true or false"));

@@ -52,6 +52,21 @@ class ServableTest : public ::testing::Test {
     return result;
   }
 
+  // The scheduling policy of the thread that answers a request (the inference thread).
+  int InferenceThreadPolicy(ServableOptions options) {
+    std::unique_ptr<Servable> servable = Create(std::move(options));
+    absl::Notification done;
+    int policy = -1;
+    servable->Submit({{"x", Tensor::Zeros(DataType::kFp32, {1, 2})}},
+                     [&](absl::StatusOr<NamedTensors>) {
+                       policy = sched_getscheduler(0);
+                       done.Notify();
+                     },
+                     absl::InfiniteFuture());
+    done.WaitForNotification();
+    return policy;
+  }
+
   TempDir dir_;
   testing::FakeBackend backend_;
   std::shared_ptr<CountingObserver> observer_ = std::make_shared<CountingObserver>();
@@ -80,22 +95,16 @@ TEST_F(ServableTest, WithBatchingRowsAreCounted) {
 }
 
 // Answers run on the inference thread, which is marked CPU-bound (SCHED_BATCH), with batching
-// or without.
+// or without, unless the options turn it off.
 TEST_F(ServableTest, InferenceThreadsAreCpuBound) {
   for (bool batching : {false, true}) {
-    ServableOptions options;
-    options.batching.enabled = batching;
-    std::unique_ptr<Servable> servable = Create(options);
-    absl::Notification done;
-    int policy = -1;
-    servable->Submit({{"x", Tensor::Zeros(DataType::kFp32, {1, 2})}},
-                     [&](absl::StatusOr<NamedTensors>) {
-                       policy = sched_getscheduler(0);
-                       done.Notify();
-                     },
-                     absl::InfiniteFuture());
-    done.WaitForNotification();
-    EXPECT_EQ(policy, SCHED_BATCH) << (batching ? "with" : "without") << " batching";
+    for (bool cpu_bound : {false, true}) {
+      ServableOptions options;
+      options.batching.enabled = batching;
+      options.cpu_bound_threads = cpu_bound;
+      EXPECT_EQ(InferenceThreadPolicy(options), cpu_bound ? SCHED_BATCH : SCHED_OTHER)
+          << (batching ? "with" : "without") << " batching";
+    }
   }
 }
 
