@@ -29,7 +29,8 @@ constexpr char kUsage[] =
 int main(int argc, char** argv) {
   // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock detection on: every
   // lock of every absl::Mutex, gRPC's own included, updates a process-wide lock graph. Abseil's
-  // release builds leave it off, and so does the server; the tests keep it on.
+  // release builds leave it off, and so does this binary (serve and bench alike); the tests keep
+  // it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
