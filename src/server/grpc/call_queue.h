@@ -65,6 +65,12 @@ class CallQueue {
 
  private:
   void Drain();
+  // Gives `method` this queue's completion queue, call count and outbox.
+  void Attach(ServedMethod& method) {
+    method.queue = queue_.get();
+    method.calls = &calls_;
+    method.outbox = &outbox_;
+  }
 
   const std::unique_ptr<grpc::ServerCompletionQueue> queue_;
   const std::string thread_name_;
@@ -88,9 +94,7 @@ void CallQueue::Serve(AsyncService& service,
   };
   method->handler = std::move(handler);
   method->watch_cancellation = watch_cancellation;
-  method->queue = queue_.get();
-  method->calls = &calls_;
-  method->outbox = &outbox_;
+  Attach(*method);
   UnaryCall<Request, Response>::Expect(*method);
   methods_.push_back(std::move(method));
 }
@@ -106,9 +110,7 @@ void CallQueue::Refuse(AsyncService& service,
     (static_cast<Base&>(service).*request_method)(context, request, writer, queue, queue, tag);
   };
   method->status = status;
-  method->queue = queue_.get();
-  method->calls = &calls_;
-  method->outbox = &outbox_;
+  Attach(*method);
   RefusedStream<Request, Response>::Expect(*method);
   methods_.push_back(std::move(method));
 }
