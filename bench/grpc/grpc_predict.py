@@ -100,6 +100,16 @@ def pick(rows, **match):
     return [r for r in rows if all(r[k] == v for k, v in match.items())]
 
 
+def capacity(rows, server, case):
+    """(calls in flight, runs) of the level at which SERVER did best on CASE (median req/s)."""
+    levels = {}
+    for r in pick(rows, server=server, what=case):
+        levels.setdefault(r["conc"], []).append(r)
+    if not levels:
+        return None
+    return max(levels.items(), key=lambda item: med(item[1], "rps"))
+
+
 def core(r):
     return f"{r['idle']:.1f} / {r['other']:.1f} / {r['steal']:.1f}"
 
@@ -110,9 +120,10 @@ def report(path):
     rows = load_rows(path)
     a = pick(rows, phase="A")
     b = pick(rows, phase="B")
-    cases = {"small": ("half_plus_two", "x fp32 [1,4] (4 floats)", e["R_CONCURRENCY"]),
-             "large": ("half_plus_two_224", "x fp32 [1,224,224,3] (602,112 bytes)",
-                       e["R_LARGE_CONCURRENCY"])}
+    cases = {"small": ("half_plus_two", "x fp32 [1,4] (4 floats)"),
+             "large": ("half_plus_two_224", "x fp32 [1,224,224,3] (602,112 bytes)")}
+    # (input, calls in flight) of phase A, in the order run: each small level, then large.
+    cells = [("small", c) for c in e["R_CONCURRENCY"].split()] + [("large", e["R_LARGE_CONCURRENCY"])]
     wires = {"rest": "REST, JSON `{\"instances\": ...}`",
              "tfs_typed": "gRPC Predict, TensorProto `float_val`",
              "tfs_content": "gRPC Predict, TensorProto `tensor_content`",
@@ -158,55 +169,79 @@ def report(path):
               "connection each, the calls in flight split between them). Medians over rounds.\n")
         print("| input | calls in flight | server | req/s | p50 / p99 (ms) | CPU (us/req) |")
         print("| --- | ---: | --- | ---: | ---: | ---: |")
-        for case, (model, what, conc) in cases.items():
+        for case, conc in cells:
+            model, what = cases[case]
             for srv in servers:
-                s = pick(a, server=srv, what=case)
+                s = pick(a, server=srv, what=case, conc=conc)
                 if not s:
                     continue
                 print(f"| {case}: {model}, {what} | {conc} | {srv} | {med(s, 'rps'):,.0f} "
                       f"| {med(s, 'p50'):.3f} / {med(s, 'p99'):.3f} | {med(s, 'cpu_us'):.1f} |")
+        print("\nCapacity: each server's best median req/s over the levels of calls in flight it ran "
+              "at, for each input.\n")
+        print("| input | server | capacity (req/s) | at calls in flight | p50 / p99 there (ms) "
+              "| CPU there (us/req) |")
+        print("| --- | --- | ---: | ---: | ---: | ---: |")
+        for case in cases:
+            for srv in servers:
+                best = capacity(a, srv, case)
+                if best:
+                    conc, s = best
+                    print(f"| {case} | {srv} | {med(s, 'rps'):,.0f} | {conc} "
+                          f"| {med(s, 'p50'):.3f} / {med(s, 'p99'):.3f} | {med(s, 'cpu_us'):.1f} |")
         pairs = [(v, p) for v in variants for p in peers]
         if pairs:
-            print("\nRatios, each Serval variant against each echo peer: median req/s over median req/s, "
-                  "and the peer's median CPU per request over the variant's. The CPU ratio is what the "
-                  "QPS ratio would be with each server alone on a saturated core: it is less sensitive "
-                  "to other processes taking core 0 than QPS is.\n")
-            print("| input | Serval variant | echo peer | Serval / echo req/s | goal "
-                  "| echo CPU / Serval CPU |")
-            print("| --- | --- | --- | ---: | --- | ---: |")
-            for case, (model, what, conc) in cases.items():
+            print("\nRatios, each Serval variant against each echo peer. The goal is checked on "
+                  "capacities (the variant's capacity over the peer's). Beside it, at each level of calls "
+                  "in flight: median req/s over median req/s, and the peer's median CPU per request over "
+                  "the variant's (what the QPS ratio would be with each server alone on a saturated "
+                  "core; less sensitive to other processes taking core 0 than QPS is).\n")
+            print("| input | Serval variant | echo peer | capacity ratio | goal "
+                  "| req/s ratio by calls in flight | CPU ratio by calls in flight |")
+            print("| --- | --- | --- | ---: | --- | --- | --- |")
+            for case in cases:
                 for v, p in pairs:
-                    s, x = pick(a, server=v, what=case), pick(a, server=p, what=case)
-                    if not s or not x:
+                    cv, cp = capacity(a, v, case), capacity(a, p, case)
+                    if not cv or not cp:
                         continue
-                    ratio = med(s, "rps") / med(x, "rps") if med(x, "rps") else float("nan")
+                    ratio = med(cv[1], "rps") / med(cp[1], "rps") if med(cp[1], "rps") else float("nan")
                     verdict = "met" if ratio >= 0.8 else "MISSED"
-                    cpu = med(x, "cpu_us") / med(s, "cpu_us") if med(s, "cpu_us") else float("nan")
-                    print(f"| {case} | {v} | {p} | {ratio:.2f} | >= 0.8: {verdict} | {cpu:.2f} |")
+                    by_level, by_cpu = [], []
+                    for c in [c for k, c in cells if k == case]:
+                        s, x = pick(a, server=v, what=case, conc=c), pick(a, server=p, what=case, conc=c)
+                        if s and x and med(x, "rps") and med(s, "cpu_us"):
+                            by_level.append(f"{c}: {med(s, 'rps') / med(x, 'rps'):.2f}")
+                            by_cpu.append(f"{c}: {med(x, 'cpu_us') / med(s, 'cpu_us'):.2f}")
+                    print(f"| {case} | {v} | {p} | {ratio:.2f} | >= 0.8: {verdict} "
+                          f"| {', '.join(by_level)} | {', '.join(by_cpu)} |")
             print("\nSame-round ratios (Serval variant req/s / echo peer req/s, runs of the same "
-                  "round):\n")
-            print("| round | Serval variant / echo peer | " + " | ".join(cases) + " |")
-            print("| ---: | --- |" + " ---: |" * len(cases))
+                  "round, at the same calls in flight):\n")
+            print("| round | Serval variant / echo peer | "
+                  + " | ".join(f"{case} x{conc}" for case, conc in cells) + " |")
+            print("| ---: | --- |" + " ---: |" * len(cells))
             for rd in sorted({r["round"] for r in a}, key=int):
                 for v, p in pairs:
-                    cells = []
-                    for case in cases:
-                        s = pick(a, round=rd, server=v, what=case)
-                        x = pick(a, round=rd, server=p, what=case)
-                        cells.append(f"{s[0]['rps'] / x[0]['rps']:.2f}" if s and x and x[0]["rps"]
-                                     else "-")
-                    print(f"| {rd} | {v} / {p} | " + " | ".join(cells) + " |")
+                    row = []
+                    for case, conc in cells:
+                        s = pick(a, round=rd, server=v, what=case, conc=conc)
+                        x = pick(a, round=rd, server=p, what=case, conc=conc)
+                        row.append(f"{s[0]['rps'] / x[0]['rps']:.2f}" if s and x and x[0]["rps"]
+                                   else "-")
+                    print(f"| {rd} | {v} / {p} | " + " | ".join(row) + " |")
         print("\nPer run:\n")
-        print("| round | order | server | input | requests | req/s | p50 (ms) | p99 (ms) | max (ms) | "
-              "server CPU (s) | CPU (us/req) | errors | core 0 idle / other / steal (%) |")
-        print("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        print("| round | order | server | input | in flight | requests | req/s | p50 (ms) | p99 (ms) "
+              "| max (ms) | server CPU (s) | CPU (us/req) | errors | core 0 idle / other / steal (%) |")
+        print("| ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+              "| ---: |")
         for r in a:
-            print(f"| {r['round']} | {r['order']} | {r['server']} | {r['what']} | {r['requests']} "
+            print(f"| {r['round']} | {r['order']} | {r['server']} | {r['what']} | {r['conc']} "
+                  f"| {r['requests']} "
                   f"| {r['rps']:,.0f} | {r['p50']:.3f} | {r['p99']:.3f} | {r['max']:.3f} "
                   f"| {r['cpu_s']:.2f} | {r['cpu_us']:.1f} | {r['errors']} | {core(r)} |")
         print("\nreq/s spread over rounds (max - min) / median: " + ", ".join(
-            f"{srv} {case} {spread(pick(a, server=srv, what=case), 'rps'):.1f}%"
-            for case in cases for srv in servers if pick(a, server=srv, what=case)) + ".")
+            f"{srv} {case} x{conc} {spread(pick(a, server=srv, what=case, conc=conc), 'rps'):.1f}%"
+            for case, conc in cells for srv in servers if pick(a, server=srv, what=case, conc=conc))
+            + ".")
         print("Core 0 over each measured run: idle (the server left its core unused: the client, not "
               "the server, set the pace); other: busy but not in the server process, which includes "
               "the kernel's softirq work for the server's loopback traffic (it grows with req/s) as "
@@ -224,7 +259,7 @@ def report(path):
               "Serving gRPC with `float_val` whatever the request used). KServe's REST binary extension "
               "is not measured: `serval bench` has no client for it.\n")
         for inp in inputs:
-            model, what_in, _ = cases[inp]
+            model, what_in = cases[inp]
             print(f"**{inp}: {model}, {what_in}**\n")
             rest = pick(b, what=f"{inp}:rest")
             rest_cpu = med(rest, "cpu_us") if rest else float("nan")
@@ -272,7 +307,7 @@ def report(path):
     print("```")
     seen = set()
     for r in rows:
-        key = (r["phase"], r["what"])  # the same for each server, but for its port
+        key = (r["phase"], r["what"], r["conc"])  # the same for each server, but for its port
         if key in seen:
             continue
         seen.add(key)
