@@ -215,13 +215,17 @@ def report(path):
                     print(f"| {case} | {v} | {p} | {ratio:.2f} | >= 0.8: {verdict} "
                           f"| {', '.join(by_level)} | {', '.join(by_cpu)} |")
             print("\nSame-round ratios (Serval variant req/s / echo peer req/s, runs of the same "
-                  "round, at the same calls in flight):\n")
-            print("| round | Serval variant / echo peer | "
+                  "round): of the round's capacities (each server's best level in that round), and at "
+                  "the same calls in flight:\n")
+            print("| round | Serval variant / echo peer | small, capacities | "
                   + " | ".join(f"{case} x{conc}" for case, conc in cells) + " |")
-            print("| ---: | --- |" + " ---: |" * len(cells))
+            print("| ---: | --- | ---: |" + " ---: |" * len(cells))
             for rd in sorted({r["round"] for r in a}, key=int):
                 for v, p in pairs:
-                    row = []
+                    cv = capacity(pick(a, round=rd), v, "small")
+                    cp = capacity(pick(a, round=rd), p, "small")
+                    row = [f"{cv[1][0]['rps'] / cp[1][0]['rps']:.2f}" if cv and cp and cp[1][0]["rps"]
+                           else "-"]
                     for case, conc in cells:
                         s = pick(a, round=rd, server=v, what=case, conc=conc)
                         x = pick(a, round=rd, server=p, what=case, conc=conc)
