@@ -5,7 +5,9 @@
 # input, in one run, alternating.
 #
 # (A) Serval vs echo, TF Serving's Predict over gRPC, QPS and p99 (goal: Serval QPS / echo QPS
-#     >= 0.8 for each input, each Serval variant against each echo peer), the servers of SERVERS:
+#     >= 0.8 for each input; printed for each Serval variant against each echo peer, the issue's
+#     peer being echo, the bare grpc++ server, and echo_cq a stricter reference), the servers of
+#     SERVERS:
 #       serval           build/serval serve, gRPC on --port with 1 gRPC thread (--grpc_max_threads=1),
 #                        1 REST I/O thread, 1 intra-op thread, batching off
 #       serval_batching  the same, with TF Serving's --enable_batching and a
@@ -53,7 +55,7 @@
 # REST predict (Serval; the predictions must be 0.5x + 2) and a short gRPC run that must get only
 # OK statuses.
 #
-# Usage: [ROUNDS=3] [DURATION=10] [WARMUP=2] [CONCURRENCY="16 32 64"] [LARGE_CONCURRENCY=2] [THREADS=2]
+# Usage: [ROUNDS=3] [DURATION=10] [WARMUP=2] [CONCURRENCY="16 32 64 128"] [LARGE_CONCURRENCY=2] [THREADS=2]
 #        [PROTOCOL_CONCURRENCY=1] [PROTOCOL_INPUTS="large small"] [ENCODING=typed] [PHASES="A B"]
 #        [SERVERS="serval serval_batching echo echo_cq"] [NOTE=...] [STRICT=0]
 #        [SERVAL=build/serval] [ECHO=build/bench/grpc_echo_server] [OUT=bench/results/grpc_predict.md]
@@ -70,7 +72,7 @@ cd "$repo"
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
-CONCURRENCY=${CONCURRENCY:-16 32 64}
+CONCURRENCY=${CONCURRENCY:-16 32 64 128}
 LARGE_CONCURRENCY=${LARGE_CONCURRENCY:-2}
 THREADS=${THREADS:-2}
 PROTOCOL_CONCURRENCY=${PROTOCOL_CONCURRENCY:-1}
