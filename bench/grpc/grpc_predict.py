@@ -192,7 +192,8 @@ def report(path):
         pairs = [(v, p) for v in variants for p in peers]
         if pairs:
             print("\nRatios, each Serval variant against each echo peer. The goal is checked on "
-                  "capacities (the variant's capacity over the peer's). Beside it, at each level of calls "
+                  "capacities (the variant's capacity over the peer's); the issue's peer is `echo`, the "
+                  "bare grpc++ server, and `echo_cq` a stricter reference. Beside it, at each level of calls "
                   "in flight: median req/s over median req/s, and the peer's median CPU per request over "
                   "the variant's (what the QPS ratio would be with each server alone on a saturated "
                   "core; less sensitive to other processes taking core 0 than QPS is).\n")
