@@ -29,9 +29,9 @@
 #               (decoding and encoding 602 KB each way), not the model's. (resnet18 on
 #               [N,3,224,224] would spend tens of ms per image in convolutions, dwarfing both.)
 #     `serval bench --grpc --protocol=tfs --tensor_encoding=ENCODING --concurrency=N --threads=T`
-#     (N = each level of CONCURRENCY in turn for small, LARGE_CONCURRENCY for large; T = THREADS client threads, each
-#     with its own HTTP/2 connection: 602 KB messages go much slower when several share one
-#     connection, so the large input runs one call per connection). ROUNDS rounds; round r runs
+#     (N = each level of CONCURRENCY in turn for small, LARGE_CONCURRENCY for large; T = THREADS
+#     client threads, each with its own HTTP/2 connection: 602 KB messages go much slower when
+#     several share one connection, so the large input runs one call per connection). ROUNDS rounds; round r runs
 #     SERVERS starting at position (r - 1) mod N (N servers), so that none is always first; each
 #     server fresh each round. A server's QPS depends on how many calls are in flight (a batching
 #     server needs a queue to fill its batches), so the small input runs at several levels: each
